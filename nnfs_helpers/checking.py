@@ -1,0 +1,226 @@
+"""The machinery behind the exercise checks.
+
+Every check returns a `CheckResult`: it shows as a green "Correct" or an orange
+"Not yet" box with a specific diagnosis, and it is truthy only when the answer is
+right. A check never raises because of the learner's answer: wrong types, wrong
+shapes, NaN, exceptions and endless loops all become a message.
+
+Checks for each notebook live in `nnfs_helpers.exercises`.
+"""
+
+import html
+import signal
+import threading
+from contextlib import contextmanager
+
+import numpy as np
+
+__all__ = [
+    "CheckResult", "passed", "failed", "not_solved", "call_learner", "to_array",
+    "compare", "guarded", "Mistake", "LearnerError", "NOT_SOLVED",
+]
+
+NOT_SOLVED = "Not solved yet"
+DEFAULT_TIMEOUT = 5.0
+
+
+class CheckResult:
+    """The outcome of one check: `passed` (bool) and a `message` for the learner."""
+
+    def __init__(self, passed, message, title="Check"):
+        self.passed = bool(passed)
+        self.message = str(message)
+        self.title = str(title)
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        mark = "Correct" if self.passed else "Not yet"
+        return f"[{mark}] {self.title}: {self.message}"
+
+    def _repr_html_(self):
+        colour, mark = ("#009E73", "&#10004; Correct") if self.passed else ("#D55E00", "&#10008; Not yet")
+        return (
+            f'<div style="border-left: 6px solid {colour}; padding: 0.4em 0.8em; margin: 0.3em 0">'
+            f'<b style="color: {colour}">{mark}</b> <b>{html.escape(self.title)}</b><br>'
+            f"{html.escape(self.message)}</div>"
+        )
+
+
+def passed(title, message="well done!"):
+    return CheckResult(True, message, title)
+
+
+def failed(title, message):
+    return CheckResult(False, message, title)
+
+
+def not_solved(title, hint="replace the `...` in the cell above with your code, run it, then run this check again."):
+    return CheckResult(False, f"{NOT_SOLVED}: {hint}", title)
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds):
+    """Interrupt the block after `seconds` (POSIX main thread only; elsewhere no limit)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or seconds is None:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class LearnerError(Exception):
+    """The learner's code could not give an answer; `str()` says why, for the learner."""
+
+    def __init__(self, message, unsolved=False):
+        super().__init__(message)
+        self.unsolved = unsolved
+
+
+def call_learner(func, *args, timeout=DEFAULT_TIMEOUT, name=None, **kwargs):
+    """Call the learner's `func`; return its result or raise `LearnerError` with a clear reason."""
+    label = name or getattr(func, "__name__", "your function")
+    if func is None or func is Ellipsis:
+        raise LearnerError(f"`{label}` is not defined yet.", unsolved=True)
+    if not callable(func):
+        raise LearnerError(f"expected a function, but got a {type(func).__name__}: {_short(func)}.")
+    try:
+        with _time_limit(timeout):
+            return func(*args, **kwargs)
+    except _Timeout:
+        raise LearnerError(
+            f"`{label}` did not finish within {timeout:g} s. Look for a loop that never ends."
+        ) from None
+    except NotImplementedError:
+        raise LearnerError(f"`{label}` is not written yet.", unsolved=True) from None
+    except Exception as exc:  # the learner's bug becomes a message, never a traceback
+        raise LearnerError(
+            f"`{label}` raised {type(exc).__name__}: {exc}"
+        ) from None
+
+
+def _short(value, limit=60):
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def to_array(value, label="your answer"):
+    """Turn an answer into a float array or raise `LearnerError` saying what is wrong."""
+    if value is None:
+        raise LearnerError(f"{label} is None. Did you forget a `return`, or to assign the result?",
+                           unsolved=True)
+    if value is Ellipsis:
+        raise LearnerError(f"{label} is still `...`.", unsolved=True)
+    if isinstance(value, (str, bytes, dict, set)):
+        raise LearnerError(f"{label} should be numbers, but it is a {type(value).__name__}: {_short(value)}.")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise LearnerError(
+            f"{label} could not be read as an array of numbers ({_short(value)}). "
+            "Are all rows the same length, and are all entries numbers?"
+        ) from None
+    return array
+
+
+class Mistake:
+    """A typical wrong answer: the value it produces (or a test on the answer) and what to say."""
+
+    def __init__(self, wrong, message):
+        self.wrong = wrong
+        self.message = message
+
+    def matches(self, array):
+        if callable(self.wrong):
+            try:
+                return bool(self.wrong(array))
+            except Exception:
+                return False
+        try:
+            wrong = np.asarray(self.wrong, dtype=np.float64)
+        except (TypeError, ValueError):
+            return False
+        return wrong.shape == array.shape and bool(np.allclose(array, wrong, rtol=1e-4, atol=1e-6, equal_nan=True))
+
+
+def compare(answer, expected, title, *, rtol=1e-5, atol=1e-6, mistakes=(), label="your answer",
+            success="well done!"):
+    """Check `answer` against `expected` and diagnose the mistakes listed in `mistakes`."""
+    try:
+        array = to_array(answer, label)
+    except LearnerError as problem:
+        return _from_problem(title, problem)
+    expected = np.asarray(expected, dtype=np.float64)
+    if array.shape != expected.shape:
+        for mistake in mistakes:
+            if mistake.matches(array):
+                return failed(title, mistake.message)
+        return failed(title, f"{label} has shape {array.shape}, but the answer has shape {expected.shape}."
+                      + _shape_hint(array.shape, expected.shape))
+    if np.isnan(array).any() and not np.isnan(expected).any():
+        return failed(title, f"{label} contains NaN (not a number). Look for 0/0, inf - inf or log of a negative number.")
+    if np.isinf(array).any() and not np.isinf(expected).any():
+        return failed(title, f"{label} contains infinity. Look for an overflow in np.exp, or log(0).")
+    if np.allclose(array, expected, rtol=rtol, atol=atol):
+        return passed(title, success)
+    for mistake in mistakes:
+        if mistake.matches(array):
+            return failed(title, mistake.message)
+    return failed(title, _value_hint(array, expected, label))
+
+
+def _shape_hint(got, want):
+    if len(got) == len(want) == 2 and got == want[::-1]:
+        return " It looks transposed: check the order of the arguments or use `.T`."
+    if len(got) + 1 == len(want) and want[-1] == 1:
+        return " A dimension was dropped: did you forget `keepdims=True`?"
+    return ""
+
+
+def _value_hint(array, expected, label):
+    if array.size == 1:
+        return f"{label} is {array.item():.6g}, but it should be {expected.item():.6g}."
+    diff = np.abs(array - expected)
+    index = np.unravel_index(np.argmax(diff), diff.shape)
+    where = index[0] if len(index) == 1 else index
+    return (f"{label} has the right shape but wrong values: at index {where} it is "
+            f"{array[index]:.6g} where {expected[index]:.6g} was expected.")
+
+
+def _from_problem(title, problem):
+    if problem.unsolved:
+        return not_solved(title, f"{problem} Write your code in the cell above, run it, then run this check again.")
+    return failed(title, str(problem))
+
+
+def guarded(title):
+    """Decorator for check functions: any LearnerError becomes a message, any other
+    surprise becomes a polite failure instead of a traceback."""
+    def decorate(check):
+        def wrapper(*args, **kwargs):
+            try:
+                return check(*args, **kwargs)
+            except LearnerError as problem:
+                return _from_problem(title, problem)
+            except Exception as exc:  # a check must never crash on a learner's answer
+                return failed(title, f"your answer could not be checked ({type(exc).__name__}: {exc}).")
+        wrapper.__name__ = check.__name__
+        wrapper.__doc__ = check.__doc__
+        wrapper.__wrapped__ = check
+        return wrapper
+    return decorate

@@ -1,0 +1,111 @@
+"""The training loop of notebook 08, packaged so later notebooks can compare runs.
+
+    history = train([dense1, activation1, dense2], loss_activation, optimizer, X, y)
+
+Each epoch is one full-batch step: forward through `layers`, softmax + cross-entropy,
+backward, then the optimiser's pre_update_params / update_params / post_update_params,
+exactly as the notebooks write it out. `history` holds the epoch, loss, accuracy and
+learning rate of every epoch. A progress bar shows in JupyterLab and Colab; its text
+form, which the notebook file records, does not change while it runs.
+"""
+
+import numbers
+
+import numpy as np
+
+from .network import accuracy
+
+__all__ = ["train", "forward", "predict"]
+
+
+def _check_inputs(layers, loss_activation, optimizer, X, y):
+    if not isinstance(layers, (list, tuple)) or not layers:
+        raise TypeError(f"layers must be a non-empty list such as [dense1, activation1, dense2], "
+                        f"got {type(layers).__name__}")
+    for layer in layers:
+        if not (hasattr(layer, "forward") and hasattr(layer, "backward")):
+            raise TypeError(f"every layer needs forward() and backward() methods; "
+                            f"{type(layer).__name__} does not have both")
+    if not all(hasattr(loss_activation, name) for name in ("forward", "backward")):
+        raise TypeError("loss_activation must be an Activation_Softmax_Loss_CategoricalCrossentropy, "
+                        f"got {type(loss_activation).__name__}")
+    for name in ("pre_update_params", "update_params", "post_update_params"):
+        if not hasattr(optimizer, name):
+            raise TypeError(f"optimizer needs a {name}() method; {type(optimizer).__name__} has none")
+    if not isinstance(X, np.ndarray) or X.ndim != 2 or len(X) == 0:
+        raise ValueError(f"X must be a 2-D NumPy array (samples, features), "
+                         f"got {type(X).__name__} with shape {getattr(X, 'shape', None)}")
+    if not isinstance(y, np.ndarray) or y.ndim not in (1, 2) or len(y) != len(X):
+        raise ValueError(f"y must be a NumPy array of {len(X)} class indices or one-hot rows, "
+                         f"got {type(y).__name__} with shape {getattr(y, 'shape', None)}")
+
+
+def _progress_bar(epochs, show):
+    """An ipywidgets progress bar when a notebook front end can show one, else None."""
+    if not show:
+        return None
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+        import ipywidgets as widgets
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if shell is None or not getattr(shell, "kernel", None):
+        return None
+    bar = widgets.IntProgress(value=0, min=0, max=epochs, description="Training")
+    display(bar)
+    return bar
+
+
+def forward(layers, X):
+    """Run X through `layers` and return the last layer's output."""
+    output = X
+    for layer in layers:
+        layer.forward(output)
+        output = layer.output
+    return output
+
+
+def predict(layers, X):
+    """The most likely class for each row of X (softmax is monotonic, so argmax of the logits)."""
+    return np.argmax(forward(layers, X), axis=1)
+
+
+def train(layers, loss_activation, optimizer, X, y, epochs=10001, print_every=1000, progress=True):
+    """Train with full-batch steps; print a line every `print_every` epochs; return the history."""
+    _check_inputs(layers, loss_activation, optimizer, X, y)
+    for name, value in (("epochs", epochs), ("print_every", print_every)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+            raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    trainable = [layer for layer in layers if hasattr(layer, "weights")]
+    history = {"epoch": [], "loss": [], "accuracy": [], "learning_rate": []}
+    bar = _progress_bar(epochs, progress)
+    tick = max(1, epochs // 100)
+    for epoch in range(epochs):
+        loss = loss_activation.forward(forward(layers, X), y)
+        acc = accuracy(loss_activation.output, y)
+        rate = optimizer.current_learning_rate
+        history["epoch"].append(epoch)
+        history["loss"].append(float(loss))
+        history["accuracy"].append(float(acc))
+        history["learning_rate"].append(float(rate))
+        if print_every and epoch % print_every == 0:
+            print(f"epoch: {epoch:>5}, acc: {acc:.3f}, loss: {loss:.3f}, lr: {rate:.6g}")
+
+        loss_activation.backward(loss_activation.output, y)
+        dvalues = loss_activation.dinputs
+        for layer in reversed(layers):
+            layer.backward(dvalues)
+            dvalues = layer.dinputs
+
+        optimizer.pre_update_params()
+        for layer in trainable:
+            optimizer.update_params(layer)
+        optimizer.post_update_params()
+        if bar is not None and (epoch + 1) % tick == 0:
+            bar.value = epoch + 1
+    if bar is not None:
+        bar.value = epochs
+        bar.bar_style = "success"
+    return history

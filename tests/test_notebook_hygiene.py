@@ -1,0 +1,138 @@
+"""Every notebook is a clean, complete lesson: checked without running it."""
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import export_network
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+REQUIRED_HEADINGS = ["What you will learn", "Prerequisites", "Estimated time", "Exercise", "Key takeaways"]
+
+
+def load(path):
+    return nbformat.read(path, as_version=4)
+
+
+def tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def output_text(cell):
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append(output.get("text", ""))
+        parts.extend(str(v) for k, v in output.get("data", {}).items() if k.startswith("text/"))
+    return "\n".join(parts)
+
+
+ids = [p.name for p in NOTEBOOKS]
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 5
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert numbers == list(range(1, len(NOTEBOOKS) + 1)), "notebook numbers must be contiguous from 01"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_valid_and_python3(path):
+    nb = load(path)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert "widgets" not in nb.metadata, "stored widget state: run tools/run_notebooks.py"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_executed_top_to_bottom(path):
+    counts = [c.execution_count for c in load(path).cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1)), \
+        "execution counts must be 1..N: run tools/run_notebooks.py on this notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_unexpected_errors(path):
+    for index, cell in enumerate(load(path).cells):
+        if cell.cell_type != "code" or "raises-exception" in tags(cell):
+            continue
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert not errors, f"cell {index} has an error output: {errors[0].ename}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_required_sections(path):
+    nb = load(path)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and re.search(r"^# \S", first.source, re.M), \
+        "the first cell must be markdown with a '# Title'"
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for heading in REQUIRED_HEADINGS:
+        assert heading in markdown, f"missing section: {heading!r}"
+    objectives = re.search(r"What you will learn(.*?)(?:\n#|\Z)", markdown, re.S).group(1)
+    bullets = re.findall(r"^\s*[-*] ", objectives, re.M)
+    assert 3 <= len(bullets) <= 6, f"'What you will learn' needs 3-6 bullets, has {len(bullets)}"
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "Quiz(" in code, "every notebook ends with a quiz"
+    assert "plt." in code or "plot_" in code or "draw_neuron" in code, "every notebook has a figure"
+    if path != NOTEBOOKS[-1]:
+        assert re.search(r"\]\(\./?%02d_\w+\.ipynb\)" % (int(path.name[:2]) + 1), markdown), \
+            "link to the next notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_exercises_are_complete(path):
+    """At least two exercises, each: a learner's cell, a check, and a hidden solution that passes it."""
+    cells = load(path).cells
+    exercise = [c for c in cells if "exercise" in tags(c)]
+    checks = [c for c in cells if "check" in tags(c)]
+    solutions = [c for c in cells if "solution" in tags(c)]
+    assert len(exercise) >= 2 and len(solutions) >= 2 and len(checks) >= 2, \
+        f"{len(exercise)} exercise, {len(checks)} check and {len(solutions)} solution cells; need 2 of each"
+    for cell in solutions:
+        assert cell.source.startswith("# @title"), "a solution cell starts with '# @title ...' (a Colab form)"
+        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True
+        assert cell.metadata.get("cellView") == "form"
+        assert "[Correct]" in output_text(cell), "a solution cell ends by running its check, which passes"
+    for cell in checks:
+        text = output_text(cell)
+        assert "[Not yet]" in text or "[Correct]" in text, "a check cell shows the check's verdict"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_only_taught_network_code_is_imported(path):
+    """A notebook imports from nnfs_helpers.network only what an earlier notebook exported."""
+    taught = set()
+    for name, source in export_network.exported_cells():
+        if name < path.name:
+            for node in ast.parse(source).body:
+                if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+                    taught.add(node.name)
+    for cell in load(path).cells:
+        if cell.cell_type != "code":
+            continue
+        for match in re.finditer(r"from nnfs_helpers\.network import \(?([\w\s,]+)\)?", cell.source):
+            names = {n.strip() for n in match.group(1).split(",") if n.strip()}
+            early = names - taught
+            assert not early, f"imports {sorted(early)} before the notebook that teaches them"
+
+
+def test_no_class_is_pasted_again():
+    """Once a notebook exports a class, no later notebook defines it again."""
+    exported_in = {}
+    for name, source in export_network.exported_cells():
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.ClassDef):
+                assert node.name not in exported_in, f"{node.name} exported twice"
+                exported_in[node.name] = name
+    for path in NOTEBOOKS:
+        for cell in load(path).cells:
+            if cell.cell_type != "code" or "export" in tags(cell):
+                continue
+            for cls in re.findall(r"^class (\w+)", cell.source, re.M):
+                if cls in exported_in:
+                    assert path.name <= exported_in[cls], \
+                        f"{path.name} defines {cls} again; import it from nnfs_helpers.network"

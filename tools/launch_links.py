@@ -1,0 +1,95 @@
+"""Write the Binder and Colab launch links from the one setting in pyproject.toml.
+
+    python tools/launch_links.py           # update README.md and every notebook
+    python tools/launch_links.py --check   # exit 1 if anything is out of date
+
+`[tool.nnfs-course]` in pyproject.toml holds the repository address and the tag or
+branch to launch. From them this writes: the badge line between `<!-- badges -->` and
+`<!-- /badges -->` in README.md and in each notebook's first cell, and each notebook's
+cell tagged `colab`, which installs `nnfs_helpers` from that tag on Colab only.
+"""
+
+import argparse
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+README = ROOT / "README.md"
+BADGES = re.compile(r"<!-- badges -->.*?<!-- /badges -->", re.S)
+BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+COLAB_CELL = '''# On Colab, install the course's helper package first; anywhere else this cell does nothing.
+import sys
+if "google.colab" in sys.modules:
+    %pip install --quiet "nnfs_helpers @ git+{repository}@{ref}"'''
+
+
+def settings():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["nnfs-course"]
+    repository, ref = config["repository"].rstrip("/"), config["ref"]
+    match = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+)", repository)
+    if not match:
+        raise ValueError(f"[tool.nnfs-course] repository must be https://github.com/OWNER/NAME, got {repository!r}")
+    return {"repository": repository, "ref": ref, "slug": f"{match[1]}/{match[2]}"}
+
+
+def binder_url(config, notebook=None):
+    url = f"https://mybinder.org/v2/gh/{config['slug']}/{config['ref']}"
+    return url + (f"?urlpath=lab/tree/notebooks/{notebook}" if notebook else "?urlpath=lab/tree/notebooks")
+
+
+def colab_url(config, notebook):
+    return f"https://colab.research.google.com/github/{config['slug']}/blob/{config['ref']}/notebooks/{notebook}"
+
+
+def badge_line(config, notebook=None):
+    """Markdown badges; for the README (notebook=None) Colab opens notebook 01."""
+    first = notebook or min(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    return (f"<!-- badges -->[![Open in Binder]({BINDER_BADGE})]({binder_url(config, notebook or first)}) "
+            f"[![Open in Colab]({COLAB_BADGE})]({colab_url(config, first)})<!-- /badges -->")
+
+
+def apply_to_notebook(notebook, name, config):
+    """Update the badges and the Colab cell of one notebook (in memory); return it."""
+    title = notebook.cells[0]
+    if BADGES.search(title.source):
+        title.source = BADGES.sub(lambda _: badge_line(config, name), title.source)
+    for cell in notebook.cells:
+        if "colab" in cell.get("metadata", {}).get("tags", []):
+            cell.source = COLAB_CELL.format(**config)
+    return notebook
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    config = settings()
+    stale = []
+    readme = README.read_text()
+    new_readme = BADGES.sub(lambda _: badge_line(config), readme)
+    if new_readme != readme:
+        stale.append(README)
+        if not args.check:
+            README.write_text(new_readme)
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        before = nbformat.writes(notebook)
+        apply_to_notebook(notebook, path.name, config)
+        if nbformat.writes(notebook) != before:
+            stale.append(path)
+            if not args.check:
+                nbformat.write(notebook, path)
+    for path in stale:
+        print(("out of date: " if args.check else "updated: ") + str(path.relative_to(ROOT)))
+    return 1 if (args.check and stale) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

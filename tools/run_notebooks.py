@@ -1,0 +1,83 @@
+"""Execute the notebooks and record their outputs: the one way outputs are regenerated.
+
+    python tools/run_notebooks.py                  # every notebook in notebooks/
+    python tools/run_notebooks.py notebooks/03_*.ipynb
+
+For each notebook: regenerate nnfs_helpers/network.py from the `export` cells, tidy the
+metadata (kernel, hidden solutions, no widget state), run every cell top to bottom in a
+fresh kernel of this environment (badges and the Colab cell
+are rewritten from the launch setting first), save the outputs and print the time taken. Stops at
+the first cell that raises (unless the cell is tagged `raises-exception`).
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import export_network  # noqa: E402
+import launch_links  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+# Warnings name the cell they come from; a fixed name keeps that text the same on every run.
+os.environ["IPYKERNEL_CELL_NAME"] = "<cell>"
+
+
+def tidy(notebook):
+    """Normalise notebook metadata so every run writes the same file."""
+    notebook.metadata = nbformat.from_dict({
+        "kernelspec": KERNELSPEC,
+        "language_info": {"name": "python"},
+        **({"colab": notebook.metadata["colab"]} if "colab" in notebook.metadata else {}),
+    })
+    for cell in notebook.cells:
+        metadata = cell.setdefault("metadata", {})
+        metadata.pop("execution", None)
+        if "solution" in metadata.get("tags", []):
+            # Hidden until opened: collapsed in JupyterLab, a form cell in Colab.
+            metadata.setdefault("jupyter", {})["source_hidden"] = True
+            metadata["cellView"] = "form"
+    return notebook
+
+
+def execute(path, timeout=600):
+    """Run one notebook in place; return the seconds it took."""
+    notebook = tidy(nbformat.read(path, as_version=4))
+    launch_links.apply_to_notebook(notebook, path.name, launch_links.settings())
+    client = NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3", store_widget_state=False,
+        record_timing=False, resources={"metadata": {"path": str(path.parent)}},
+    )
+    start = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - start
+    nbformat.validate(notebook)
+    nbformat.write(tidy(notebook), path)
+    return elapsed
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: all)")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    export_network.main([])
+    total = 0.0
+    for path in paths:
+        seconds = execute(path.resolve(), args.timeout)
+        total += seconds
+        print(f"{path.name:<40} {seconds:6.1f} s", flush=True)
+    print(f"{'total':<40} {total:6.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
