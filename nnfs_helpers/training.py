@@ -4,7 +4,8 @@
 
 Each epoch is one full-batch step: forward through `layers`, softmax + cross-entropy,
 backward, then the optimiser's pre_update_params / update_params / post_update_params,
-exactly as the notebooks write it out. `history` holds the epoch, loss, accuracy and
+exactly as the notebooks write it out (an optimiser without a schedule, like the first
+Optimizer_SGD of notebook 08, needs only update_params and learning_rate). `history` holds the epoch, loss, accuracy and
 learning rate of every epoch. A progress bar shows in JupyterLab and Colab; its text
 form, which the notebook file records, does not change while it runs.
 """
@@ -29,9 +30,9 @@ def _check_inputs(layers, loss_activation, optimizer, X, y):
     if not all(hasattr(loss_activation, name) for name in ("forward", "backward")):
         raise TypeError("loss_activation must be an Activation_Softmax_Loss_CategoricalCrossentropy, "
                         f"got {type(loss_activation).__name__}")
-    for name in ("pre_update_params", "update_params", "post_update_params"):
-        if not hasattr(optimizer, name):
-            raise TypeError(f"optimizer needs a {name}() method; {type(optimizer).__name__} has none")
+    if not hasattr(optimizer, "update_params") or not hasattr(optimizer, "learning_rate"):
+        raise TypeError(f"optimizer needs update_params() and a learning_rate; "
+                        f"{type(optimizer).__name__} lacks them")
     if not isinstance(X, np.ndarray) or X.ndim != 2 or len(X) == 0:
         raise ValueError(f"X must be a 2-D NumPy array (samples, features), "
                          f"got {type(X).__name__} with shape {getattr(X, 'shape', None)}")
@@ -79,13 +80,15 @@ def train(layers, loss_activation, optimizer, X, y, epochs=10001, print_every=10
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
             raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
     trainable = [layer for layer in layers if hasattr(layer, "weights")]
+    pre_update = getattr(optimizer, "pre_update_params", lambda: None)
+    post_update = getattr(optimizer, "post_update_params", lambda: None)
     history = {"epoch": [], "loss": [], "accuracy": [], "learning_rate": []}
     bar = _progress_bar(epochs, progress)
     tick = max(1, epochs // 100)
     for epoch in range(epochs):
         loss = loss_activation.forward(forward(layers, X), y)
         acc = accuracy(loss_activation.output, y)
-        rate = optimizer.current_learning_rate
+        rate = getattr(optimizer, "current_learning_rate", optimizer.learning_rate)
         history["epoch"].append(epoch)
         history["loss"].append(float(loss))
         history["accuracy"].append(float(acc))
@@ -99,10 +102,10 @@ def train(layers, loss_activation, optimizer, X, y, epochs=10001, print_every=10
             layer.backward(dvalues)
             dvalues = layer.dinputs
 
-        optimizer.pre_update_params()
+        pre_update()
         for layer in trainable:
             optimizer.update_params(layer)
-        optimizer.post_update_params()
+        post_update()
         if bar is not None and (epoch + 1) % tick == 0:
             bar.value = epoch + 1
     if bar is not None:

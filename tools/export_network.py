@@ -10,6 +10,7 @@ later notebooks import.
 """
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -53,12 +54,24 @@ def build(notebook_dir=NOTEBOOKS):
     return render(exported_cells(notebook_dir))
 
 
+def missing_sources(current):
+    """Notebooks the current module was generated from that no longer exist."""
+    named = re.findall(r"^# ---- from notebooks/(\S+) ----$", current, re.M)
+    return sorted({name for name in named if not (NOTEBOOKS / name).exists()})
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check that the module is up to date")
     args = parser.parse_args(argv)
     text = build()
     current = MODULE.read_text() if MODULE.exists() else ""
+    missing = missing_sources(current)
+    if missing and not args.check:
+        # Never drop code because a notebook is absent (renamed, or not written yet).
+        print(f"not regenerating {MODULE.relative_to(ROOT)}: it holds code from notebooks that "
+              f"do not exist: {', '.join(missing)}")
+        return 1
     if args.check:
         if text != current:
             print(f"{MODULE.relative_to(ROOT)} is out of date: run python tools/export_network.py")

@@ -1,0 +1,312 @@
+"""Checks for notebook 07 · Backpropagation.
+
+* `check_dense_backward`: Exercise 1, the dense layer's backward pass as a function.
+* `check_softmax_crossentropy_backward`: Exercise 2, the combined softmax + cross-entropy gradient.
+* `check_chain_gradients`: Exercise 3, "find the bug" in the gradients of a two-neuron chain.
+
+Every check computes its reference in float64 with its own code (it does not import the
+network module), whatever the reproducible setup has done to NumPy's defaults.
+"""
+
+import math
+
+import numpy as np
+
+from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
+
+__all__ = [
+    "check_dense_backward", "check_softmax_crossentropy_backward", "check_chain_gradients",
+    "chain_loss", "buggy_chain_gradients", "correct_chain_gradients", "CHAIN_POINTS",
+]
+
+DENSE_TITLE = "Exercise 1: Layer_Dense backward"
+COMBINED_TITLE = "Exercise 2: softmax + cross-entropy gradient"
+CHAIN_TITLE = "Exercise 3: find the bug"
+
+
+# ---- Exercise 1 ---------------------------------------------------------------------------
+
+def _dense_case():
+    """5 samples, 4 inputs, 3 neurons: three different sizes, so every shape mistake shows."""
+    rng = np.random.default_rng(7)
+    inputs = np.round(rng.uniform(-2, 2, size=(5, 4)), 2)
+    weights = np.round(rng.uniform(-1, 1, size=(4, 3)), 2)
+    dvalues = np.round(rng.uniform(-1, 1, size=(5, 3)), 2)
+    return inputs, weights, dvalues
+
+
+@guarded(DENSE_TITLE)
+def check_dense_backward(dense_backward):
+    """Check `dense_backward(inputs, weights, dvalues) -> (dweights, dbiases, dinputs)`."""
+    inputs, weights, dvalues = _dense_case()
+    samples = len(inputs)
+    try:
+        result = call_learner(dense_backward, inputs.copy(), weights.copy(), dvalues.copy(),
+                              name="dense_backward")
+    except LearnerError as problem:
+        text = str(problem)
+        if not problem.unsolved and ("align" in text or "shape" in text or "broadcast" in text):
+            raise LearnerError(
+                f"{text} Two arrays in a product do not line up. Write the shapes down: inputs "
+                "(samples, n_inputs), weights (n_inputs, n_neurons), dvalues (samples, n_neurons); "
+                "the inner sizes of a product must match, so transpose the one that does not."
+            ) from None
+        raise
+    if result is None:
+        raise LearnerError("`dense_backward` returned None. Did you forget the `return`?", unsolved=True)
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        return failed(DENSE_TITLE, "return three arrays, in this order: dweights, dbiases, dinputs "
+                      f"(you returned a {type(result).__name__}"
+                      + (f" of length {len(result)})." if isinstance(result, (tuple, list)) else ")."))
+    dweights, dbiases, dinputs = result
+    for value, label in ((dweights, "dweights"), (dbiases, "dbiases"), (dinputs, "dinputs")):
+        to_array(value, label)  # `...` or None still in the stub: "Not solved yet"
+
+    want_dweights = inputs.T @ dvalues
+    want_dbiases = dvalues.sum(axis=0, keepdims=True)
+    want_dinputs = dvalues @ weights.T
+    per_sample = "The layer itself does not divide by the batch size: the loss's gradient already did."
+
+    verdict = compare(dweights, want_dweights, DENSE_TITLE, label="dweights", mistakes=[
+        Mistake(want_dweights.T, "dweights is transposed: dvalues.T @ inputs has shape (n_neurons, "
+                "n_inputs). Use inputs.T @ dvalues, which has the shape of the weights."),
+        Mistake(want_dweights / samples, "dweights was divided by the number of samples. " + per_sample),
+        Mistake(-want_dweights, "dweights has the wrong sign: it is inputs.T @ dvalues, nothing subtracted."),
+    ])
+    if not verdict:
+        return verdict
+
+    verdict = compare(dbiases, want_dbiases, DENSE_TITLE, label="dbiases", mistakes=[
+        Mistake(want_dbiases[0], "dbiases has shape (n_neurons,): you summed without keepdims=True. "
+                "Keep it 2-D, shape (1, n_neurons), like the biases."),
+        Mistake(dvalues, "dbiases was not summed: each bias collects the gradient of every sample, "
+                "so add the rows of dvalues (np.sum(dvalues, axis=0, keepdims=True))."),
+        Mistake(dvalues.sum(axis=1, keepdims=True), "dbiases was summed over the wrong axis: axis=1 "
+                "adds across neurons; the samples are the rows, so use axis=0."),
+        Mistake(dvalues.sum(axis=1), "dbiases was summed over the wrong axis (axis=1, across neurons); "
+                "sum over the samples with axis=0 and keepdims=True."),
+        Mistake(want_dbiases / samples, "dbiases is the mean over the samples. Use the sum: "
+                + per_sample),
+        Mistake(want_dbiases[0] / samples, "dbiases is a mean without keepdims. Use "
+                "np.sum(dvalues, axis=0, keepdims=True): " + per_sample),
+        Mistake(lambda answer: answer.size == 1, "dbiases is a single number: you summed over "
+                "everything. Sum over the samples only (axis=0), one value per neuron."),
+    ])
+    if not verdict:
+        return verdict
+
+    verdict = compare(dinputs, want_dinputs, DENSE_TITLE, label="dinputs", mistakes=[
+        Mistake(want_dinputs.T, "dinputs is transposed: it must have the shape of the inputs, "
+                "(samples, n_inputs). Use dvalues @ weights.T."),
+        Mistake(want_dinputs / samples, "dinputs was divided by the number of samples. " + per_sample),
+        Mistake(-want_dinputs, "dinputs has the wrong sign: it is dvalues @ weights.T."),
+    ])
+    if not verdict:
+        return verdict
+    return passed(DENSE_TITLE, "dweights, dbiases and dinputs are right, with the shapes of "
+                  "weights, biases and inputs.")
+
+
+# ---- Exercise 2 ---------------------------------------------------------------------------
+
+def _combined_case():
+    softmax_outputs = np.array([[0.7, 0.2, 0.1],
+                                [0.1, 0.3, 0.6],
+                                [0.25, 0.5, 0.25],
+                                [0.05, 0.15, 0.8]])
+    class_targets = np.array([0, 2, 1, 1])
+    return softmax_outputs, class_targets
+
+
+def _subtract_every_listed_class(softmax_outputs, class_targets):
+    wrong = softmax_outputs.copy()
+    wrong[:, class_targets] -= 1
+    return wrong / len(wrong)
+
+
+@guarded(COMBINED_TITLE)
+def check_softmax_crossentropy_backward(softmax_crossentropy_backward):
+    """Check `softmax_crossentropy_backward(softmax_outputs, y_true) -> dinputs`, both label formats."""
+    softmax_outputs, class_targets = _combined_case()
+    samples, classes = softmax_outputs.shape
+    one_hot = np.eye(classes, dtype=np.float64)[class_targets]
+    expected = (softmax_outputs - one_hot) / samples
+
+    given = softmax_outputs.copy()
+    answer = call_learner(softmax_crossentropy_backward, given, class_targets.copy(),
+                          name="softmax_crossentropy_backward")
+    predicted = np.eye(classes, dtype=np.float64)[np.argmax(softmax_outputs, axis=1)]
+    verdict = compare(answer, expected, COMBINED_TITLE, label="your gradient", mistakes=[
+        Mistake(softmax_outputs - one_hot, "not divided by the number of samples: the loss is a mean "
+                "over the batch, so its gradient is (y_hat - y) / n."),
+        Mistake((one_hot - softmax_outputs) / samples, "the sign is flipped: it is y_hat - y, not y - y_hat."),
+        Mistake(_subtract_every_listed_class(softmax_outputs, class_targets),
+                "1 was subtracted at the wrong places: dinputs[:, y_true] picks whole columns, so every "
+                "row lost 1 in every listed class. Pair each row with its own class: "
+                "dinputs[np.arange(samples), y_true]."),
+        Mistake((softmax_outputs - predicted) / samples, "1 was subtracted at the predicted class "
+                "(the largest probability); subtract it at the true class, y_true."),
+        Mistake(softmax_outputs / samples, "1 was never subtracted at the true class: the gradient "
+                "is (y_hat - y) / n, and y is 1 at the true class."),
+        Mistake(-one_hot / softmax_outputs / samples, "this is the cross-entropy gradient alone, "
+                "-y / y_hat / n; the combined gradient also goes through the softmax: (y_hat - y) / n."),
+    ])
+    if not verdict:
+        return verdict
+    if not np.array_equal(given, softmax_outputs):
+        return failed(COMBINED_TITLE, "the values are right, but your function changed the softmax "
+                      "outputs it was given (in place). Work on a copy: dinputs = softmax_outputs.copy().")
+
+    try:
+        answer_one_hot = call_learner(softmax_crossentropy_backward, softmax_outputs.copy(),
+                                      one_hot.copy(), name="softmax_crossentropy_backward")
+        problem = None
+    except LearnerError as error:
+        answer_one_hot, problem = None, str(error)
+    one_hot_hint = ("It works with class indices such as [0, 2, 1, 1] but not with one-hot rows. "
+                    "When y_true is 2-D, turn it into indices first: y_true = np.argmax(y_true, axis=1).")
+    if problem is not None:
+        return failed(COMBINED_TITLE, f"{one_hot_hint} With one-hot targets: {problem}")
+    verdict = compare(answer_one_hot, expected, COMBINED_TITLE, label="your gradient for one-hot targets")
+    if not verdict:
+        return failed(COMBINED_TITLE, f"{one_hot_hint} ({verdict.message})")
+    return passed(COMBINED_TITLE, "(y_hat - y) / n, for class indices and for one-hot targets.")
+
+
+# ---- Exercise 3 ---------------------------------------------------------------------------
+
+PARAMETERS = ("w1", "b1", "w2", "b2")
+# (x, y, w1, b1, w2, b2): the notebook's example first, then two more points, so that an
+# answer that only fits one point is caught.
+CHAIN_POINTS = [
+    (0.5, 1.0, 0.3, 0.1, 0.2, 0.2),
+    (1.5, 0.2, -0.7, 0.4, 1.3, -0.5),
+    (-0.8, 0.9, 0.9, -0.3, -1.1, 0.6),
+]
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def chain_loss(x, y, w1, b1, w2, b2):
+    """0.5 (y_hat - y)^2 for the chain x -> sigmoid(w1 x + b1) -> sigmoid(w2 a1 + b2)."""
+    a1 = _sigmoid(w1 * x + b1)
+    y_hat = _sigmoid(w2 * a1 + b2)
+    return 0.5 * (y_hat - y) ** 2
+
+
+def correct_chain_gradients(x, y, w1, b1, w2, b2):
+    z1 = w1 * x + b1
+    a1 = _sigmoid(z1)
+    y_hat = _sigmoid(w2 * a1 + b2)
+    dz2 = (y_hat - y) * y_hat * (1 - y_hat)
+    dz1 = dz2 * w2 * a1 * (1 - a1)
+    return {"w1": dz1 * x, "b1": dz1, "w2": dz2 * a1, "b2": dz2}
+
+
+def buggy_chain_gradients(x, y, w1, b1, w2, b2):
+    """The notebook's buggy function, with the same two bugs."""
+    z1 = w1 * x + b1
+    a1 = _sigmoid(z1)
+    y_hat = _sigmoid(w2 * a1 + b2)
+    dz2 = (y_hat - y) * y_hat * (1 - y_hat)
+    dz1 = dz2 * w2  # bug: no sigmoid derivative a1 (1 - a1)
+    return {"w1": dz1 * x, "b1": dz1, "w2": dz2 * z1, "b2": dz2}  # bug: z1 where a1 belongs
+
+
+def _central_differences(point, h=1e-6):
+    x, y, *params = point
+    numeric = {}
+    for index, name in enumerate(PARAMETERS):
+        plus, minus = list(params), list(params)
+        plus[index] += h
+        minus[index] -= h
+        numeric[name] = (chain_loss(x, y, *plus) - chain_loss(x, y, *minus)) / (2 * h)
+    return numeric
+
+
+def _relative_error(a, b):
+    scale = abs(a) + abs(b)
+    return 0.0 if scale == 0 else abs(a - b) / scale
+
+
+def _read_gradients(answer):
+    """The learner's answer as {name: float}, or raise LearnerError saying what is wrong."""
+    if answer is None or answer is Ellipsis:
+        raise LearnerError("`chain_gradients` returned None. Did you forget the `return`?", unsolved=True)
+    if isinstance(answer, dict):
+        missing = [name for name in PARAMETERS if name not in answer]
+        if missing:
+            raise LearnerError(f"the dictionary has no key {', '.join(repr(m) for m in missing)}: return "
+                               "{'w1': ..., 'b1': ..., 'w2': ..., 'b2': ...} as the buggy function does.")
+        values = [answer[name] for name in PARAMETERS]
+    elif isinstance(answer, (tuple, list)) and len(answer) == 4:
+        values = list(answer)
+    else:
+        raise LearnerError("return a dictionary {'w1': ..., 'b1': ..., 'w2': ..., 'b2': ...}, "
+                           f"as the buggy function does (you returned {type(answer).__name__}).")
+    gradients = {}
+    for name, value in zip(PARAMETERS, values):
+        array = to_array(value, f"the gradient for {name}")
+        if array.size != 1:
+            raise LearnerError(f"the gradient for {name} should be one number, but it has shape {array.shape}.")
+        if not np.isfinite(array).all():
+            raise LearnerError(f"the gradient for {name} is {array.item()}: look for a division by zero or an overflow.")
+        gradients[name] = float(array.item())
+    return gradients
+
+
+def _close(a, b):
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12)
+
+
+def _diagnose(wrong, learner, point):
+    """Specific hints for the wrong parameters at one point."""
+    x, y, w1, b1, w2, b2 = point
+    right = correct_chain_gradients(*point)
+    buggy = buggy_chain_gradients(*point)
+    a1 = _sigmoid(w1 * x + b1)
+    z1 = w1 * x + b1
+    hints = []
+    if all(_close(learner[name], buggy[name]) for name in PARAMETERS):
+        return ["This is still the buggy function: fix it, then run gradient_report on your version."]
+    if {"w1", "b1"} & wrong:
+        first = [name for name in ("w1", "b1") if name in wrong]
+        slope = a1 * (1 - a1)
+        if all(_close(learner[name], right[name] / slope) for name in first):
+            hints.append("The first neuron's gradients miss the derivative of its sigmoid, "
+                         "a1 * (1 - a1): dz1 = dz2 * w2 * a1 * (1 - a1).")
+        elif all(_close(learner[name], -right[name]) for name in first):
+            hints.append(f"{' and '.join(first)} {'have' if len(first) > 1 else 'has'} the wrong sign.")
+    if "w2" in wrong:
+        dz2 = right["b2"]
+        if _close(learner["w2"], dz2 * z1):
+            hints.append("dw2 uses z1, the first neuron's value before its sigmoid. The second neuron "
+                         "sees a1 = sigmoid(z1), so dw2 = dz2 * a1.")
+        elif _close(learner["w2"], dz2 * x):
+            hints.append("dw2 uses x, but the second neuron's input is a1, so dw2 = dz2 * a1.")
+        elif _close(learner["w2"], -right["w2"]):
+            hints.append("w2's gradient has the wrong sign.")
+    if "b2" in wrong and _close(learner["b2"], -right["b2"]):
+        hints.append("b2's gradient has the wrong sign.")
+    return hints
+
+
+@guarded(CHAIN_TITLE)
+def check_chain_gradients(chain_gradients):
+    """Compare the learner's `chain_gradients(x, y, w1, b1, w2, b2)` with central differences."""
+    for number, point in enumerate(CHAIN_POINTS):
+        learner = _read_gradients(call_learner(chain_gradients, *point, name="chain_gradients"))
+        numeric = _central_differences(point)
+        errors = {name: _relative_error(learner[name], numeric[name]) for name in PARAMETERS}
+        wrong = [name for name in PARAMETERS if errors[name] > 1e-6]
+        if wrong:
+            where = ("at the notebook's example point" if number == 0 else
+                     "at another point, (x, y, w1, b1, w2, b2) = " + str(point))
+            details = ", ".join(f"{name} (relative error {errors[name]:.2g})" for name in wrong)
+            hints = _diagnose(set(wrong), learner, point)
+            return failed(CHAIN_TITLE, f"Compared with central differences {where}, these gradients "
+                          f"are wrong: {details}. " + " ".join(hints))
+    return passed(CHAIN_TITLE, "all four gradients match central differences (relative error below "
+                  "1e-6) at three different points.")

@@ -1,0 +1,101 @@
+"""The check machinery turns every kind of wrong answer into a message."""
+
+import time
+
+import numpy as np
+import pytest
+
+from nnfs_helpers.checking import (
+    NOT_SOLVED, CheckResult, LearnerError, Mistake, call_learner, compare, guarded, to_array,
+)
+
+TITLE = "Exercise"
+
+
+def test_result_shows_verdict_and_is_truthy_only_when_passed():
+    ok, bad = CheckResult(True, "fine", TITLE), CheckResult(False, "wrong", TITLE)
+    assert ok and not bad
+    assert repr(ok).startswith("[Correct]") and repr(bad).startswith("[Not yet]")
+    assert "&#10004;" in ok._repr_html_() and "<script>" not in CheckResult(False, "<script>", TITLE)._repr_html_()
+
+
+def test_compare_accepts_a_right_answer():
+    assert compare([1.0, 2.0], np.array([1.0, 2.0]), TITLE)
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (None, NOT_SOLVED),
+    (Ellipsis, NOT_SOLVED),
+    ("1, 2", "should be numbers"),
+    ({"a": 1}, "should be numbers"),
+    ([[1, 2], [3]], "could not be read"),
+    ([1.0, 2.0, 3.0], "shape (3,)"),
+    ([[1.0], [2.0]], "shape (2, 1)"),
+    ([np.nan, 2.0], "NaN"),
+    ([np.inf, 2.0], "infinity"),
+    ([1.0, 5.0], "at index 1"),
+])
+def test_compare_explains_what_is_wrong(answer, phrase):
+    result = compare(answer, np.array([1.0, 2.0]), TITLE)
+    assert not result and phrase in result.message
+
+
+def test_compare_names_a_known_mistake():
+    result = compare([3.0], [1.0], TITLE, mistakes=[Mistake([3.0], "You forgot the bias.")])
+    assert not result and result.message == "You forgot the bias."
+    predicate = Mistake(lambda a: a.sum() < 0, "negative")
+    assert compare([-1.0], [1.0], TITLE, mistakes=[predicate]).message == "negative"
+
+
+def test_shape_hints():
+    assert "transposed" in compare(np.ones((3, 2)), np.ones((2, 3)), TITLE).message
+    assert "keepdims" in compare(np.ones(3), np.ones((3, 1)), TITLE).message
+
+
+def test_call_learner_turns_problems_into_learner_errors():
+    with pytest.raises(LearnerError, match="ZeroDivisionError"):
+        call_learner(lambda: 1 / 0)
+    with pytest.raises(LearnerError, match="expected a function"):
+        call_learner(42)
+    with pytest.raises(LearnerError) as info:
+        call_learner(None)
+    assert info.value.unsolved
+
+    def stub():
+        raise NotImplementedError
+
+    with pytest.raises(LearnerError) as info:
+        call_learner(stub)
+    assert info.value.unsolved
+
+
+def test_call_learner_stops_an_endless_loop():
+    def forever():
+        while True:
+            pass
+
+    start = time.perf_counter()
+    with pytest.raises(LearnerError, match="did not finish"):
+        call_learner(forever, timeout=0.3)
+    assert time.perf_counter() - start < 3
+
+
+def test_guarded_never_raises():
+    @guarded(TITLE)
+    def check(func):
+        return compare(call_learner(func), [1.0], TITLE)
+
+    assert check(lambda: [1.0])
+    assert NOT_SOLVED in check(lambda: None).message
+    assert "raised KeyError" in check(lambda: {}["x"]).message
+
+    @guarded(TITLE)
+    def broken_check(answer):
+        raise RuntimeError("bug in the check")
+
+    result = broken_check(1)
+    assert not result and "could not be checked" in result.message
+
+
+def test_to_array_reads_nested_lists():
+    np.testing.assert_array_equal(to_array([[1, 2], [3, 4]]), [[1.0, 2.0], [3.0, 4.0]])

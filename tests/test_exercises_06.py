@@ -1,0 +1,196 @@
+"""The checks of notebook 06 accept right answers and name the typical wrong ones."""
+
+import numpy as np
+import pytest
+
+from nnfs_helpers.checking import NOT_SOLVED
+from nnfs_helpers.exercises import nb06
+
+
+def assert_passes(result):
+    assert result.passed, result.message
+    assert repr(result).startswith("[Correct]")
+
+
+def assert_fails(result, *words):
+    assert not result.passed
+    assert repr(result).startswith("[Not yet]")
+    for word in words:
+        assert word.lower() in result.message.lower(), result.message
+
+
+# --- Exercise 1: central differences -------------------------------------------------------
+
+def central(f, x, h):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def test_central_difference_accepts_the_right_formula():
+    assert_passes(nb06.check_central_difference(central))
+
+
+def test_central_difference_accepts_numpy_scalars_and_arrays():
+    assert_passes(nb06.check_central_difference(lambda f, x, h: np.float64(central(f, x, h))))
+    assert_passes(nb06.check_central_difference(lambda f, x, h: np.array([central(f, x, h)])))
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda f, x, h: (f(x + h) - f(x)) / h, ["forward difference"]),
+    (lambda f, x, h: (f(x) - f(x - h)) / h, ["backward difference"]),
+    (lambda f, x, h: (f(x - h) - f(x + h)) / (2 * h), ["wrong sign"]),
+    (lambda f, x, h: (f(x + h) - f(x - h)) / h, ["2 * h"]),
+    (lambda f, x, h: (f(x + h) - f(x - h)) / 2 * h, ["precedence"]),
+    (lambda f, x, h: (f(x + 1e-5) - f(x - 1e-5)) / (2e-5), ["ignores", "h"]),
+    (lambda f, x, h: f(x + h) - f(x - h), ["forgot to divide"]),
+])
+def test_central_difference_names_the_mistake(wrong, words):
+    assert_fails(nb06.check_central_difference(wrong), *words)
+
+
+def test_central_difference_stub_is_not_solved():
+    def stub(f, x, h):
+        ...
+    result = nb06.check_central_difference(stub)
+    assert_fails(result, NOT_SOLVED)
+
+
+@pytest.mark.parametrize("answer", [None, ..., 3, "slope"])
+def test_central_difference_survives_non_functions(answer):
+    result = nb06.check_central_difference(answer)
+    assert not result.passed
+
+
+def test_central_difference_survives_exceptions_and_bad_types():
+    assert_fails(nb06.check_central_difference(lambda f, x, h: 1 / 0), "ZeroDivisionError")
+    assert_fails(nb06.check_central_difference(lambda f, x, h: [1.0, 2.0]), "one number")
+    assert_fails(nb06.check_central_difference(lambda f, x, h: "3.01"), "str")
+    assert_fails(nb06.check_central_difference(lambda f, x, h: float("nan")), "nan")
+
+
+# --- Exercise 2: one gradient-descent step --------------------------------------------------
+
+def right_step(x, y, learning_rate):
+    return x - learning_rate * 2 * x, y - learning_rate * 6 * y
+
+
+def test_gradient_step_accepts_tuples_lists_and_arrays():
+    assert_passes(nb06.check_gradient_step(right_step))
+    assert_passes(nb06.check_gradient_step(lambda x, y, lr: list(right_step(x, y, lr))))
+    assert_passes(nb06.check_gradient_step(lambda x, y, lr: np.array(right_step(x, y, lr))))
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda x, y, lr: (x + lr * 2 * x, y + lr * 6 * y), ["uphill"]),
+    (lambda x, y, lr: (x - lr * x, y - lr * 3 * y), ["factor of 2"]),
+    (lambda x, y, lr: (x - lr * 6 * x, y - lr * 2 * y), ["swapped"]),
+    (lambda x, y, lr: (x - lr * 2 * x, y - lr * 2 * y), ["6y"]),
+    (lambda x, y, lr: (x - 2 * x, y - 6 * y), ["learning rate"]),
+    (lambda x, y, lr: (2 * x, 6 * y), ["returned the gradient"]),
+    (lambda x, y, lr: (lr * 2 * x, lr * 6 * y), ["returned the step"]),
+])
+def test_gradient_step_names_the_mistake(wrong, words):
+    assert_fails(nb06.check_gradient_step(wrong), *words)
+
+
+def test_gradient_step_other_wrong_values_say_what_was_expected():
+    result = nb06.check_gradient_step(lambda x, y, lr: (x - 0.3, y + 0.1))
+    assert_fails(result, "gradient_step(4, -4, 0.1)", "should return (3.2, -1.6)")
+
+
+def test_gradient_step_reports_the_first_wrong_case():
+    def right_only_for_first(x, y, lr):
+        return right_step(x, y, lr) if x == 4.0 else (0.0, 0.0)
+    assert_fails(nb06.check_gradient_step(right_only_for_first), "gradient_step(1, 2, 0.05)")
+
+
+def test_gradient_step_stub_and_bad_answers():
+    def stub(x, y, learning_rate):
+        ...
+    assert_fails(nb06.check_gradient_step(stub), NOT_SOLVED)
+    assert_fails(nb06.check_gradient_step(lambda x, y, lr: x - lr * 2 * x), "two numbers")
+    assert_fails(nb06.check_gradient_step(lambda x, y, lr: [[x, y]]), "two numbers")
+    assert_fails(nb06.check_gradient_step(lambda x, y, lr: undefined_name), "NameError")  # noqa: F821
+    assert not nb06.check_gradient_step(None).passed
+
+
+# --- Exercise 3: the gradient of one neuron's loss ------------------------------------------
+
+def right_gradients(inputs, weights, bias):
+    z = np.dot(weights, inputs) + bias
+    output = max(z, 0.0)
+    dz = 2 * output * (1.0 if z > 0 else 0.0)
+    return dz * inputs, dz
+
+
+def test_neuron_gradients_accepts_the_right_answer_in_several_forms():
+    assert_passes(nb06.check_neuron_loss_gradients(right_gradients))
+    assert_passes(nb06.check_neuron_loss_gradients(
+        lambda x, w, b: [list(right_gradients(x, w, b)[0]), np.array([right_gradients(x, w, b)[1]])]))
+
+
+def without_relu(x, w, b):
+    z = np.dot(w, x) + b
+    return 2 * z * x, 2 * z
+
+
+def without_two(x, w, b):
+    dweights, dbias = right_gradients(x, w, b)
+    return dweights / 2, dbias / 2
+
+
+def output_gradient_only(x, w, b):
+    on = 1.0 if np.dot(w, x) + b > 0 else 0.0
+    return on * x, on
+
+
+def swapped(x, w, b):
+    dweights, dbias = right_gradients(x, w, b)
+    z = np.dot(w, x) + b
+    return 2 * max(z, 0.0) * (z > 0) * w, dbias
+
+
+def bias_one(x, w, b):
+    return right_gradients(x, w, b)[0], 1.0
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (without_relu, ["no relu", "derivative is 0"]),
+    (without_two, ["factor 2"]),
+    (output_gradient_only, ["gradient of the neuron's output"]),
+    (swapped, ["input x_i"]),
+    (bias_one, ["dbias is not 1"]),
+    (lambda x, w, b: tuple(-g for g in right_gradients(x, w, b)), ["wrong sign"]),
+])
+def test_neuron_gradients_names_the_mistake(wrong, words):
+    assert_fails(nb06.check_neuron_loss_gradients(wrong), *words)
+
+
+def test_neuron_gradients_catches_in_place_changes():
+    def changes_weights(x, w, b):
+        result = right_gradients(x, w, b)
+        w -= 0.001 * result[0]
+        return result
+    assert_fails(nb06.check_neuron_loss_gradients(changes_weights), "changed")
+
+
+def test_neuron_gradients_stub_and_bad_answers():
+    def stub(inputs, weights, bias):
+        ...
+    assert_fails(nb06.check_neuron_loss_gradients(stub), NOT_SOLVED)
+    assert_fails(nb06.check_neuron_loss_gradients(lambda x, w, b: right_gradients(x, w, b)[0]), "two things")
+    assert_fails(nb06.check_neuron_loss_gradients(lambda x, w, b: (np.ones(2), 0.0)), "shape (3,)")
+    assert_fails(nb06.check_neuron_loss_gradients(lambda x, w, b: (x, [1.0, 2.0])), "one bias")
+    assert_fails(nb06.check_neuron_loss_gradients(lambda x, w, b: (x, None)), "None")
+    assert_fails(nb06.check_neuron_loss_gradients(lambda x, w, b: x @ np.ones((2, 2))), "ValueError")
+    assert not nb06.check_neuron_loss_gradients(42).passed
+
+
+def test_checks_never_raise_on_strange_answers():
+    strange = [None, ..., 0, "text", [1, 2], lambda *args: {"a": 1}, lambda *args: (1, 2, 3),
+               lambda *args: [[1, 2], [3]], lambda *args: float("inf")]
+    for answer in strange:
+        for check in (nb06.check_central_difference, nb06.check_gradient_step,
+                      nb06.check_neuron_loss_gradients):
+            result = check(answer)
+            assert not result.passed
+            assert isinstance(result.message, str) and result.message
