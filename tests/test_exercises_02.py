@@ -180,7 +180,7 @@ def mutates_weights(x, w, b):
     (mutates_weights, "changed the arrays"),
     (lambda x, w, b: np.full((len(x), len(w)), np.nan), "NaN"),
     (lambda x, w, b: [[1.0, 2.0, 3.0], [4.0]], "same length"),
-    (lambda x, w, b: np.dot(x, w.T) + b + 0.5, "wrong values"),
+    (lambda x, w, b: np.dot(x, w.T) + b + 0.5, "wrong values: at index (0, 0)"),
     (lambda x, w, b: np.zeros((2, 2)), "shape"),
 ])
 def test_layer_output_names_the_mistake(func, words):

@@ -47,8 +47,8 @@ def tidy(notebook):
     return notebook
 
 
-def execute(path, timeout=600):
-    """Run one notebook in place; return the seconds it took."""
+def run(path, timeout=600):
+    """Execute one notebook from a fresh kernel, in memory; return (notebook, seconds)."""
     notebook = tidy(nbformat.read(path, as_version=4))
     launch_links.apply_to_notebook(notebook, path.name, launch_links.settings())
     client = NotebookClient(
@@ -57,7 +57,12 @@ def execute(path, timeout=600):
     )
     start = time.perf_counter()
     client.execute()
-    elapsed = time.perf_counter() - start
+    return notebook, time.perf_counter() - start
+
+
+def execute(path, timeout=600):
+    """Run one notebook and save its outputs in place; return the seconds it took."""
+    notebook, elapsed = run(path, timeout)
     nbformat.validate(notebook)
     nbformat.write(tidy(notebook), path)
     return elapsed

@@ -107,8 +107,10 @@ def check_neuron_output(neuron_output):
 
 def _number(value, name):
     """One finite real number from the learner, or a LearnerError saying what is wrong."""
-    if value is None or value is Ellipsis:
-        raise LearnerError(f"`{name}` is not set yet (it is {value!r}).", unsolved=True)
+    if value is Ellipsis:
+        raise LearnerError(f"`{name}` is still `...`.", unsolved=True)
+    if value is None:
+        raise LearnerError(f"`{name}` is None: give it a number.", unsolved=True)
     if isinstance(value, bool):
         raise LearnerError(f"`{name}` is {value}, a True/False value: it should be a number.")
     if isinstance(value, (str, bytes)):

@@ -12,6 +12,7 @@ Every check returns a `CheckResult` and never raises because of the learner's an
 import copy
 import math
 import numbers
+import re
 
 import numpy as np
 
@@ -174,11 +175,14 @@ def check_layer_output(layer_output):
         except LearnerError as problem:
             if problem.unsolved:
                 raise
-            raise LearnerError(f"for {described}, {problem}{_layer_error_hint(str(problem))}") from None
+            text = str(problem).rstrip().rstrip(".")
+            raise LearnerError(f"for {described}, {text}.{_layer_error_hint(text)}") from None
         expected = np.asarray(batch) @ np.asarray(weights).T + np.asarray(biases)
         result = compare(answer, expected, LAYER_TITLE, mistakes=_layer_mistakes(batch, weights, biases),
                          label=f"your output for {described}")
         if not result:
+            # NumPy 2 shows an index as (np.int64(0), np.int64(1)): print it as (0, 1).
+            result.message = re.sub(r"np\.int\d+\((-?\d+)\)", r"\1", result.message)
             return result
         if not all(np.array_equal(a, o) for a, o in zip(arguments, originals)):
             return failed(LAYER_TITLE, "Your function changed the arrays it was given. Compute the "
@@ -223,7 +227,7 @@ _SHAPE_HINTS = {
 def _shape(value, key):
     """The learner's shape as a tuple of ints, or a LearnerError saying what is wrong."""
     if value is None or value is Ellipsis:
-        raise LearnerError(f"the shape for '{key}' is still {value!r}.", unsolved=True)
+        raise LearnerError(key, unsolved=True)
     if isinstance(value, bool) or isinstance(value, (str, bytes)):
         raise LearnerError(f"the shape for '{key}' is {value!r}; write it as a tuple of whole "
                            "numbers, like (3, 2).")
@@ -270,6 +274,8 @@ def check_predicted_shapes(predicted_shapes):
     if problems:
         return failed(SHAPES_TITLE, " ".join(problems))
     if unsolved:
-        return not_solved(SHAPES_TITLE, " ".join(unsolved) + " Replace each `...` with a tuple.")
+        names = ", ".join(f"'{key}'" for key in unsolved)
+        return not_solved(SHAPES_TITLE, f"replace the `...` for {names} with a shape, a tuple "
+                                        "like (3, 2), then run this check again.")
     return passed(SHAPES_TITLE, "all four shapes are right. Follow the shapes through a network "
                                 "and most bugs show up before you run anything.")

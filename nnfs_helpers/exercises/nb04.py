@@ -63,7 +63,7 @@ def _as_array(value, label):
 # --- Exercise 1 ---------------------------------------------------------------------------
 
 _SHIFTS = {
-    # name: (shift function, what the learner did, how to fix it)
+    # name: (what is subtracted before np.exp, message or None when the shift is harmless)
     "none": (lambda z: 0.0, None),
     "row": (lambda z: np.max(z, axis=1, keepdims=True), None),
     "global": (lambda z: np.max(z), None),
@@ -103,15 +103,15 @@ def _softmax_mistakes(logits):
     right = reference_softmax(z)
     mistakes = []
     # Normalisation mistakes first: they are the bigger misunderstanding.
-    for norm_name, (normalise, norm_message) in _NORMALISERS.items():
-        for shift_name, (shift, shift_message) in _SHIFTS.items():
+    for normalise, norm_message in _NORMALISERS.values():
+        for shift, shift_message in _SHIFTS.values():
             message = norm_message or shift_message
             if message is None:
                 continue
             try:
                 with np.errstate(all="ignore"):
                     wrong = normalise(np.exp(z - shift(z)))
-            except ValueError:  # this mistake cannot broadcast on this batch: the learner's code raises
+            except ValueError:  # cannot broadcast on this batch: such code raises, see _broadcast_hint
                 continue
             if wrong.shape == right.shape and np.allclose(wrong, right):
                 continue

@@ -182,35 +182,50 @@ def check_batch_cross_entropy(batch_cross_entropy):
 
 # --- Exercise 2 ---------------------------------------------------------------------------
 
+def _try_value(compute):
+    """The value of a wrong computation, or None when it cannot even run on this batch."""
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return compute()
+    except (ValueError, IndexError):
+        return None
+
+
 def _accuracy_mistakes(predictions, targets):
-    """Typical wrong answers for one batch (square, so the wrong axis does not raise)."""
+    """Typical wrong answers for one batch, with what to say about each.
+
+    On a square batch the wrong axis and unconverted one-hot targets broadcast silently and give
+    a wrong number; on other batches they raise, and `_accuracy_answer` explains the error.
+    """
     p = np.asarray(predictions, dtype=np.float64)
     targets = np.asarray(targets)
     indices = np.argmax(targets, axis=1) if targets.ndim == 2 else targets
     right = reference_accuracy(p, targets)
-    mistakes = [
-        Mistake(np.mean(np.argmax(p, axis=0) == indices),
-                "You took argmax over axis=0, which finds the most probable SAMPLE for each class. "
-                "The prediction for each sample is the argmax of its row: np.argmax(predictions, axis=1)."),
+    candidates = [
+        (lambda: np.mean(np.argmax(p, axis=0) == indices),
+         "You took argmax over axis=0, which finds the most probable SAMPLE for each class. "
+         "The prediction for each sample is the argmax of its row: np.argmax(predictions, axis=1)."),
+        (lambda: np.sum(np.argmax(p, axis=1) == indices),
+         "You counted the right predictions. Accuracy is the fraction of them: use np.mean "
+         "(or divide by the number of samples)."),
+        (lambda: 100 * right, "That is a percentage. Return a fraction between 0 and 1."),
+    ]
+    if targets.ndim == 2:
+        candidates.insert(0, (lambda: np.mean(np.argmax(p, axis=1) == targets),
+                              "These targets are one-hot rows (targets.ndim == 2), and you compared "
+                              "them with class indices as they are. Convert them first: "
+                              "np.argmax(targets, axis=1)."))
+    mistakes = [Mistake(value, message) for value, message in
+                ((_try_value(compute), message) for compute, message in candidates) if value is not None]
+    mistakes += [
         Mistake(lambda a: a.shape == () and float(a) == 0 and right > 0,
                 "Your accuracy is 0: it looks as if you compared the probabilities themselves with the "
                 "labels. Turn each row into a predicted class first: np.argmax(predictions, axis=1)."),
-        Mistake(np.sum(np.argmax(p, axis=1) == indices),
-                "You counted the right predictions. Accuracy is the fraction of them: use np.mean "
-                "(or divide by the number of samples)."),
-        Mistake(100 * right, "That is a percentage. Return a fraction between 0 and 1."),
         Mistake(lambda a: a.shape == (len(p),),
                 f"You returned one True/False per sample (shape ({len(p)},)). Accuracy is a single "
                 "number: the mean of those."),
     ]
-    if targets.ndim == 2:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            unconverted = np.mean(np.argmax(p, axis=1) == targets)
-        mistakes.insert(0, Mistake(unconverted,
-                                   "These targets are one-hot rows (targets.ndim == 2), and you compared "
-                                   "them with class indices as they are. Convert them first: "
-                                   "np.argmax(targets, axis=1)."))
     return mistakes
 
 
@@ -225,7 +240,7 @@ def _accuracy_answer(classification_accuracy, predictions, targets, label):
         hint = (" With one-hot targets (targets.ndim == 2), convert them to class indices first: "
                 "np.argmax(targets, axis=1)." if targets.ndim == 2 else
                 " Is np.argmax taken over axis=1 (one prediction per sample)?")
-        raise LearnerError(f"{label}: {problem}.{hint}") from None
+        raise LearnerError(f"{label}: {str(problem).rstrip(' .')}.{hint}") from None
     return _as_array(answer, label)
 
 

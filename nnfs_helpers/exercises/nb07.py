@@ -47,7 +47,7 @@ def check_dense_backward(dense_backward):
         text = str(problem)
         if not problem.unsolved and ("align" in text or "shape" in text or "broadcast" in text):
             raise LearnerError(
-                f"{text} Two arrays in a product do not line up. Write the shapes down: inputs "
+                f"{text.rstrip('.')}. Two arrays in a product do not line up. Write the shapes down: inputs "
                 "(samples, n_inputs), weights (n_inputs, n_neurons), dvalues (samples, n_neurons); "
                 "the inner sizes of a product must match, so transpose the one that does not."
             ) from None

@@ -1,0 +1,293 @@
+"""The checks of notebook 07 accept right answers and name the typical mistakes."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nnfs_helpers import reproducible
+from nnfs_helpers.checking import NOT_SOLVED, CheckResult
+from nnfs_helpers.exercises.nb07 import (
+    CHAIN_POINTS, buggy_chain_gradients, chain_loss, check_chain_gradients,
+    check_dense_backward, check_softmax_crossentropy_backward, correct_chain_gradients,
+)
+
+
+def verdict(result):
+    assert isinstance(result, CheckResult)
+    return result.passed, result.message
+
+
+@pytest.fixture(params=["float64", "setup"], autouse=True)
+def numpy_mode(request):
+    """Every check must work with NumPy as is and under the reproducible float32 setup."""
+    if request.param == "setup":
+        reproducible.setup()
+    else:
+        reproducible.restore_numpy()
+    yield request.param
+    reproducible.restore_numpy()
+
+
+# --- Exercise 1: dense backward ---------------------------------------------------------------
+
+def right_dense(inputs, weights, dvalues):
+    return inputs.T @ dvalues, np.sum(dvalues, axis=0, keepdims=True), dvalues @ weights.T
+
+
+def np_dot_dense(inputs, weights, dvalues):  # np.dot under the setup returns float32: still right
+    return (np.dot(inputs.T, dvalues), dvalues.sum(axis=0, keepdims=True),
+            np.dot(dvalues, weights.T))
+
+
+def list_dense(inputs, weights, dvalues):  # lists are fine too
+    dweights, dbiases, dinputs = right_dense(inputs, weights, dvalues)
+    return [dweights.tolist(), dbiases.tolist(), dinputs.tolist()]
+
+
+@pytest.mark.parametrize("func", [right_dense, np_dot_dense, list_dense])
+def test_dense_accepts_right_answers(func):
+    ok, message = verdict(check_dense_backward(func))
+    assert ok, message
+
+
+def stub_dense(inputs, weights, dvalues):
+    dweights = ...
+    dbiases = ...
+    dinputs = ...
+    return dweights, dbiases, dinputs
+
+
+@pytest.mark.parametrize("answer", [None, Ellipsis, stub_dense, lambda i, w, d: None])
+def test_dense_stub_is_not_solved(answer):
+    ok, message = verdict(check_dense_backward(answer))
+    assert not ok and NOT_SOLVED in message
+
+
+def with_dbiases(make):
+    return lambda i, w, d: (i.T @ d, make(d), d @ w.T)
+
+
+@pytest.mark.parametrize("func, words", [
+    (lambda i, w, d: (d.T @ i, d.sum(axis=0, keepdims=True), d @ w.T), "transposed"),
+    (lambda i, w, d: (i.T @ d / len(i), d.sum(axis=0, keepdims=True), d @ w.T), "divided by the number of samples"),
+    (with_dbiases(lambda d: d.sum(axis=0)), "keepdims"),
+    (with_dbiases(lambda d: d), "not summed"),
+    (with_dbiases(lambda d: d.sum(axis=1, keepdims=True)), "wrong axis"),
+    (with_dbiases(lambda d: d.sum(axis=1)), "wrong axis"),
+    (with_dbiases(lambda d: d.mean(axis=0, keepdims=True)), "mean"),
+    (with_dbiases(lambda d: np.sum(d)), "single number"),
+    (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True), w @ d.T), "transposed"),
+    (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True), d @ w.T / len(d)), "divided by the number of samples"),
+])
+def test_dense_names_the_mistake(func, words):
+    ok, message = verdict(check_dense_backward(func))
+    assert not ok
+    assert words in message, message
+
+
+@pytest.mark.parametrize("func, words", [
+    (lambda i, w, d: (np.dot(i, d), d.sum(axis=0, keepdims=True), d @ w.T), "transpose"),
+    (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True), np.dot(d, w)), "transpose"),
+    (lambda i, w, d: 1 / 0, "ZeroDivisionError"),
+    (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True)), "three arrays"),
+    (lambda i, w, d: i.T @ d, "three arrays"),
+    (lambda i, w, d: ("a", "b", "c"), "should be numbers"),
+    ("not a function", "expected a function"),
+])
+def test_dense_reports_errors_without_raising(func, words):
+    ok, message = verdict(check_dense_backward(func))
+    assert not ok
+    assert words in message, message
+
+
+# --- Exercise 2: combined softmax + cross-entropy gradient -------------------------------------
+
+def right_combined(softmax_outputs, y_true):
+    samples = len(softmax_outputs)
+    if y_true.ndim == 2:
+        y_true = np.argmax(y_true, axis=1)
+    dinputs = softmax_outputs.copy()
+    dinputs[np.arange(samples), y_true] -= 1
+    return dinputs / samples
+
+
+def one_hot_combined(softmax_outputs, y_true):  # another right way: build one-hot rows
+    if y_true.ndim == 1:
+        y_true = np.eye(softmax_outputs.shape[1], dtype=np.float64)[y_true]
+    return (softmax_outputs - y_true) / len(softmax_outputs)
+
+
+@pytest.mark.parametrize("func", [right_combined, one_hot_combined])
+def test_combined_accepts_right_answers(func):
+    ok, message = verdict(check_softmax_crossentropy_backward(func))
+    assert ok, message
+
+
+def stub_combined(softmax_outputs, y_true):
+    samples = len(softmax_outputs)
+    dinputs = ...
+    return dinputs
+
+
+@pytest.mark.parametrize("answer", [None, stub_combined, lambda p, y: None])
+def test_combined_stub_is_not_solved(answer):
+    ok, message = verdict(check_softmax_crossentropy_backward(answer))
+    assert not ok and NOT_SOLVED in message
+
+
+def not_divided(p, y):
+    d = p.copy()
+    d[np.arange(len(p)), y] -= 1
+    return d
+
+
+def whole_columns(p, y):
+    d = p.copy()
+    d[:, y] -= 1
+    return d / len(p)
+
+
+def in_place(p, y):
+    p[np.arange(len(p)), y] -= 1
+    p /= len(p)
+    return p
+
+
+def indices_only(p, y):
+    d = p.copy()
+    d[np.arange(len(p)), y] -= 1
+    return d / len(p)
+
+
+def predicted_class(p, y):
+    d = p.copy()
+    d[np.arange(len(p)), np.argmax(p, axis=1)] -= 1
+    return d / len(p)
+
+
+@pytest.mark.parametrize("func, words", [
+    (not_divided, "not divided by the number of samples"),
+    (lambda p, y: -right_combined(p, y), "sign"),
+    (whole_columns, "wrong places"),
+    (predicted_class, "predicted class"),
+    (lambda p, y: p / len(p), "never subtracted"),
+    (lambda p, y: -np.eye(3)[y] / p / len(p), "cross-entropy gradient alone"),
+    (in_place, "in place"),
+    (indices_only, "one-hot"),
+    (lambda p, y: right_combined(p, y)[:, :2], "shape"),
+    (lambda p, y: right_combined(p, y).T, "transposed"),
+])
+def test_combined_names_the_mistake(func, words):
+    ok, message = verdict(check_softmax_crossentropy_backward(func))
+    assert not ok
+    assert words in message, message
+
+
+# --- Exercise 3: find the bug ------------------------------------------------------------------
+
+def numeric(point, name, h=1e-6):
+    x, y, *params = point
+    index = ["w1", "b1", "w2", "b2"].index(name)
+    plus, minus = list(params), list(params)
+    plus[index] += h
+    minus[index] -= h
+    return (chain_loss(x, y, *plus) - chain_loss(x, y, *minus)) / (2 * h)
+
+
+@pytest.mark.parametrize("point", CHAIN_POINTS)
+def test_reference_chain_gradients_match_central_differences(point):
+    right = correct_chain_gradients(*point)
+    for name in ["w1", "b1", "w2", "b2"]:
+        assert math.isclose(right[name], numeric(point, name), rel_tol=1e-6)
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def fixed_chain(x, y, w1, b1, w2, b2):  # as a learner would write it, with NumPy
+    z1 = w1 * x + b1
+    a1 = sigmoid(z1)
+    y_hat = sigmoid(w2 * a1 + b2)
+    dz2 = (y_hat - y) * y_hat * (1 - y_hat)
+    dz1 = dz2 * w2 * a1 * (1 - a1)
+    return {"w1": dz1 * x, "b1": dz1, "w2": dz2 * a1, "b2": dz2}
+
+
+def tuple_chain(*point):
+    g = correct_chain_gradients(*point)
+    return g["w1"], g["b1"], g["w2"], g["b2"]
+
+
+@pytest.mark.parametrize("func", [correct_chain_gradients, fixed_chain, tuple_chain])
+def test_chain_accepts_right_answers(func):
+    ok, message = verdict(check_chain_gradients(func))
+    assert ok, message
+
+
+def stub_chain(x, y, w1, b1, w2, b2):
+    ...
+
+
+@pytest.mark.parametrize("answer", [None, Ellipsis, stub_chain])
+def test_chain_stub_is_not_solved(answer):
+    ok, message = verdict(check_chain_gradients(answer))
+    assert not ok and NOT_SOLVED in message
+
+
+def only_first_fixed(x, y, w1, b1, w2, b2):  # the sigmoid derivative fixed, z1 still used for w2
+    g = correct_chain_gradients(x, y, w1, b1, w2, b2)
+    g["w2"] = buggy_chain_gradients(x, y, w1, b1, w2, b2)["w2"]
+    return g
+
+
+def only_second_fixed(x, y, w1, b1, w2, b2):
+    g = buggy_chain_gradients(x, y, w1, b1, w2, b2)
+    g["w2"] = correct_chain_gradients(x, y, w1, b1, w2, b2)["w2"]
+    return g
+
+
+def sign_flipped_b2(*point):
+    g = correct_chain_gradients(*point)
+    g["b2"] = -g["b2"]
+    return g
+
+
+def hard_coded(*point):  # right at the example point only
+    return correct_chain_gradients(*CHAIN_POINTS[0])
+
+
+@pytest.mark.parametrize("func, words", [
+    (buggy_chain_gradients, "still the buggy function"),
+    (only_first_fixed, "dw2 uses z1"),
+    (only_second_fixed, "miss the derivative of its sigmoid"),
+    (sign_flipped_b2, "wrong sign"),
+    (hard_coded, "another point"),
+])
+def test_chain_names_the_mistake(func, words):
+    ok, message = verdict(check_chain_gradients(func))
+    assert not ok
+    assert words in message, message
+
+
+def test_chain_names_the_wrong_parameters():
+    ok, message = verdict(check_chain_gradients(only_first_fixed))
+    assert not ok and "w2 (relative error" in message and "w1 (" not in message and "b2 (" not in message
+    ok, message = verdict(check_chain_gradients(buggy_chain_gradients))
+    assert all(f"{name} (relative error" in message for name in ["w1", "b1", "w2"])
+    assert "b2 (" not in message
+
+
+@pytest.mark.parametrize("func, words", [
+    (lambda *p: {"w1": 1.0}, "no key"),
+    (lambda *p: 42, "return a dictionary"),
+    (lambda *p: {"w1": [1.0, 2.0], "b1": 0, "w2": 0, "b2": 0}, "one number"),
+    (lambda *p: {"w1": float("nan"), "b1": 0, "w2": 0, "b2": 0}, "division by zero"),
+    (lambda *p: {"w1": "x", "b1": 0, "w2": 0, "b2": 0}, "should be numbers"),
+    (lambda *p: 1 / 0, "ZeroDivisionError"),
+])
+def test_chain_reports_errors_without_raising(func, words):
+    ok, message = verdict(check_chain_gradients(func))
+    assert not ok
+    assert words in message, message
