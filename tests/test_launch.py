@@ -61,3 +61,11 @@ def test_binder_pins_agree_with_requirements_and_install_the_package():
     lines = [l.strip() for l in (ROOT / "binder" / "requirements.txt").read_text().splitlines()]
     assert "." in lines, "Binder installs nnfs_helpers from the repository itself"
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_nbgitpuller_link_is_built_from_the_setting():
+    url = launch_links.nbgitpuller_url(CONFIG, "https://hub.example.org/")
+    assert url.startswith("https://hub.example.org/hub/user-redirect/git-pull?repo=")
+    assert "branch=" + CONFIG["ref"] in url and "01_single_neuron.ipynb" in url
+    with pytest.raises(ValueError, match="JupyterHub's address"):
+        launch_links.nbgitpuller_url(CONFIG, "not a url")

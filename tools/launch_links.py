@@ -2,6 +2,7 @@
 
     python tools/launch_links.py           # update README.md and every notebook
     python tools/launch_links.py --check   # exit 1 if anything is out of date
+    python tools/launch_links.py --hub https://hub.example.org   # print an nbgitpuller link
 
 `[tool.nnfs-course]` in pyproject.toml holds the repository address and the tag or
 branch to launch. From them this writes: the badge line between `<!-- badges -->` and
@@ -14,6 +15,7 @@ import re
 import sys
 import tomllib
 from pathlib import Path
+from urllib.parse import urlencode
 
 import nbformat
 
@@ -48,6 +50,16 @@ def colab_url(config, notebook):
     return f"https://colab.research.google.com/github/{config['slug']}/blob/{config['ref']}/notebooks/{notebook}"
 
 
+def nbgitpuller_url(config, hub, notebook="01_single_neuron.ipynb"):
+    """A link that clones (or updates) the course into each learner's home on a JupyterHub."""
+    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", hub or ""):
+        raise ValueError(f"hub must be the JupyterHub's address, such as https://hub.example.org, got {hub!r}")
+    folder = config["slug"].split("/")[1]
+    query = urlencode({"repo": config["repository"], "branch": config["ref"],
+                       "urlpath": f"lab/tree/{folder}/notebooks/{notebook}"})
+    return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
 def badge_line(config, notebook=None):
     """Markdown badges; for the README (notebook=None) Colab opens notebook 01."""
     first = notebook or min(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -69,8 +81,12 @@ def apply_to_notebook(notebook, name, config):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--hub", help="print the nbgitpuller link for this JupyterHub and stop")
     args = parser.parse_args(argv)
     config = settings()
+    if args.hub:
+        print(nbgitpuller_url(config, args.hub))
+        return 0
     stale = []
     readme = README.read_text()
     new_readme = BADGES.sub(lambda _: badge_line(config), readme)
