@@ -196,7 +196,7 @@ def _value_hint(array, expected, label):
     if array.size == 1:
         return f"{label} is {array.item():.6g}, but it should be {expected.item():.6g}."
     diff = np.abs(array - expected)
-    index = np.unravel_index(np.argmax(diff), diff.shape)
+    index = tuple(int(i) for i in np.unravel_index(np.argmax(diff), diff.shape))
     where = index[0] if len(index) == 1 else index
     return (f"{label} has the right shape but wrong values: at index {where} it is "
             f"{array[index]:.6g} where {expected[index]:.6g} was expected.")

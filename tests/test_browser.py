@@ -125,7 +125,7 @@ def test_notebook_01_runs_and_its_slider_is_a_live_widget(lab):
     page = open_and_run_all(browser, base, "01_single_neuron.ipynb", 120)
     assert page.evaluate(ERRORS) == []
 
-    cell = mark_cell(page, "interact", "slider-cell")
+    cell = mark_cell(page, "FloatSlider", "slider-cell")
     slider = cell.locator(".widget-slider").first
     slider.wait_for(timeout=30_000)
     assert "interactive(children=" not in cell.inner_text(), "the slider shows as text, not as a widget"
@@ -135,6 +135,7 @@ def test_notebook_01_runs_and_its_slider_is_a_live_widget(lab):
     before = figure.get_attribute("src")
 
     handle = cell.locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
     box = handle.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()

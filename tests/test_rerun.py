@@ -37,7 +37,7 @@ def test_cells_and_notebook_give_the_same_results_when_run_again(path):
     notebook = nbformat.read(path, as_version=4)
     code = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
     compared = {i for i, c in code if "nbval-ignore-output" not in c.metadata.get("tags", [])}
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3", store_widget_state=False,
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3", store_widget_state=True,
                             allow_errors=True, resources={"metadata": {"path": str(path.parent)}})
     first = {}
     with client.setup_kernel():

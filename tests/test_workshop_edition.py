@@ -39,7 +39,7 @@ def test_edition_has_no_solutions_and_no_outputs(edition):
 def test_edition_runs_and_every_check_says_not_solved_yet(edition, index):
     path = Path(edition[index])
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3", store_widget_state=False,
+    NotebookClient(notebook, timeout=300, kernel_name="python3", store_widget_state=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     checks = [c for c in notebook.cells if "check" in c.metadata.get("tags", [])]
     assert len(checks) >= 2

@@ -52,7 +52,7 @@ def run(path, timeout=600):
     notebook = tidy(nbformat.read(path, as_version=4))
     launch_links.apply_to_notebook(notebook, path.name, launch_links.settings())
     client = NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3", store_widget_state=False,
+        notebook, timeout=timeout, kernel_name="python3", store_widget_state=True,
         record_timing=False, resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
