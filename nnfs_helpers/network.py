@@ -105,17 +105,6 @@ def backward(self, dvalues):
 
 
 # ---- from notebooks/07_backpropagation.ipynb ----
-@add_to_class(Activation_Softmax)
-def backward(self, dvalues):
-    self.dinputs = np.empty_like(dvalues)
-    for index, (single_output, single_dvalues) in enumerate(zip(self.output, dvalues)):
-        single_output = single_output.reshape(-1, 1)
-        # The Jacobian of softmax: diag(s) - s s^T.
-        jacobian_matrix = np.diagflat(single_output) - np.dot(single_output, single_output.T)
-        self.dinputs[index] = np.dot(jacobian_matrix, single_dvalues)
-
-
-# ---- from notebooks/07_backpropagation.ipynb ----
 @add_to_class(Loss_CategoricalCrossentropy)
 def backward(self, dvalues, y_true):
     samples = len(dvalues)
@@ -126,6 +115,17 @@ def backward(self, dvalues, y_true):
     dvalues_clipped = np.clip(dvalues, 1e-7, 1 - 1e-7)
     # d(-log p)/dp = -1/p at the true class; divide by the batch size for the mean.
     self.dinputs = -y_true / dvalues_clipped / samples
+
+
+# ---- from notebooks/07_backpropagation.ipynb ----
+@add_to_class(Activation_Softmax)
+def backward(self, dvalues):
+    self.dinputs = np.empty_like(dvalues)
+    for index, (single_output, single_dvalues) in enumerate(zip(self.output, dvalues)):
+        single_output = single_output.reshape(-1, 1)
+        # The Jacobian of softmax: diag(s) - s s^T.
+        jacobian_matrix = np.diagflat(single_output) - np.dot(single_output, single_output.T)
+        self.dinputs[index] = np.dot(jacobian_matrix, single_dvalues)
 
 
 # ---- from notebooks/07_backpropagation.ipynb ----

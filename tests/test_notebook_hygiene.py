@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 
 import export_network
 
@@ -114,8 +115,7 @@ def test_only_taught_network_code_is_imported(path):
     for cell in load(path).cells:
         if cell.cell_type != "code":
             continue
-        source = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
-        for node in ast.walk(ast.parse(source)):
+        for node in ast.walk(ast.parse(TransformerManager().transform_cell(cell.source))):
             if isinstance(node, ast.ImportFrom) and node.module == "nnfs_helpers.network":
                 early = {alias.name for alias in node.names} - taught
                 assert not early, f"imports {sorted(early)} before the notebook that teaches them"

@@ -40,6 +40,7 @@ def tidy(notebook):
     for cell in notebook.cells:
         metadata = cell.setdefault("metadata", {})
         metadata.pop("execution", None)
+        metadata.pop("lines_to_next_cell", None)  # left by jupytext conversions
         if "solution" in metadata.get("tags", []):
             # Hidden until opened: collapsed in JupyterLab, a form cell in Colab.
             metadata.setdefault("jupyter", {})["source_hidden"] = True
