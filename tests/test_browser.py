@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TOKEN = "nnfs-browser-test"
+TRAINING_NOTEBOOK = "12_full_network.ipynb"  # one classic run of train(), with its progress bar
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -152,10 +153,7 @@ def test_notebook_01_runs_and_its_slider_is_a_live_widget(lab):
 
 def test_a_training_notebook_shows_progress_and_finishes(lab):
     base, browser = lab
-    training = [p.name for p in sorted((ROOT / "notebooks").glob("*.ipynb"))
-                if "history = train(" in p.read_text() or "= train(" in p.read_text()]
-    assert training, "no notebook uses nnfs_helpers.training.train"
-    page = open_and_run_all(browser, base, training[0], 240)
+    page = open_and_run_all(browser, base, TRAINING_NOTEBOOK, 300)
     assert page.evaluate(ERRORS) == []
     cell = mark_cell(page, "train(", "training-cell")
     bar = cell.locator(".widget-progress").first

@@ -1,7 +1,5 @@
 """The checks of notebook 08 accept right answers and name the typical mistakes."""
 
-import itertools
-
 import numpy as np
 import pytest
 

@@ -102,7 +102,11 @@ def adam_in_place(param, grad, m, v, t, lr, beta_1, beta_2, epsilon):
     return [param, m, v]
 
 
-@pytest.mark.parametrize("answer", [adam_right, adam_in_place])
+def adam_other_names(p, g, first, second, step, rate, b1, b2, eps):
+    return adam_right(p, g, first, second, step, rate, b1, b2, eps)
+
+
+@pytest.mark.parametrize("answer", [adam_right, adam_in_place, adam_other_names])
 def test_adam_step_accepts_right_answers(answer):
     ok, message = verdict(check_adam_step(answer))
     assert ok, message
@@ -215,6 +219,7 @@ def test_first_step_sizes_accepts_right_answers(answer):
     (..., "Not solved yet"),
     (None, "Not solved yet"),
     (first_steps(correct_m=False, correct_v=False), "Without bias correction"),
+    ([0.158, 0.158, 0.158], "Without bias correction"),
     (first_steps(correct_v=False), "corrected m but not v"),
     (first_steps(correct_m=False), "corrected v but not m"),
     (first_steps(epsilon_inside=True), "outside the square root"),

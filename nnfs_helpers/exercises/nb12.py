@@ -10,8 +10,6 @@ checks draw their data from their own random generator, so NumPy's global random
 one `setup()` seeds) is left as it was.
 """
 
-import numbers
-
 import numpy as np
 
 from ..checking import (LearnerError, Mistake, call_learner, compare, failed, guarded, passed,
@@ -246,8 +244,8 @@ def check_evaluate(evaluate):
     if backward_a or backward_b:
         return passed(title, "right numbers, but `evaluate` also ran the backward pass (the gradients "
                              "changed). Evaluation needs only the forward pass: leave the backward pass out.")
-    return passed(title, f"on the first new data set this network's loss is {loss:.3f} and its accuracy "
-                         f"{acc:.3f}, and the weights did not move.")
+    return passed(title, f"on its first new data set, the check's small untrained network has loss "
+                         f"{loss:.3f} and accuracy {acc:.3f}, as expected, and its weights did not move.")
 
 
 # --- Exercise 2: generalisation_gap --------------------------------------------------------
