@@ -82,12 +82,18 @@ def lab(tmp_path_factory):
     work = tmp_path_factory.mktemp("lab")
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy(notebook, work)
+    # A private settings and workspace folder: no news pop-up, and no tabs restored from
+    # an earlier session (each would start a kernel of its own).
+    settings = work / ".settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     port = free_port()
     log = open(work / "jupyterlab.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}",
          "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={work}",
          "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+         f"--LabApp.user_settings_dir={work / '.settings'}", f"--LabApp.workspaces_dir={work / '.workspaces'}",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "JUPYTER_PLATFORM_DIRS": "1"},
     )
@@ -114,7 +120,7 @@ def lab(tmp_path_factory):
 
 def open_and_run_all(browser, base, name, timeout_s):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{base}/lab/tree/{name}?token={TOKEN}")
+    page.goto(f"{base}/lab/tree/{name}?token={TOKEN}&reset")
     page.wait_for_function(KERNEL_IDLE, timeout=90_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(ALL_EXECUTED, timeout=timeout_s * 1000, polling=500)
@@ -147,6 +153,7 @@ def test_notebook_01_runs_and_its_slider_is_a_live_widget(lab):
              const imgs = document.querySelectorAll(`[data-test=${label}] .jp-OutputArea-output img`);
              return imgs.length > 0 && imgs[imgs.length - 1].getAttribute('src') !== before;
            }""", arg=["slider-cell", before], timeout=30_000)
+    page.wait_for_timeout(1500)  # let the last redraw land before the screenshot
     page.screenshot(path=str(SHOTS / "01_slider_after.png"))
     page.close()
 

@@ -7,6 +7,7 @@ from nnfs_helpers.exercises import nb12
 from nnfs_helpers.exercises.nb12 import check_evaluate, check_generalisation_gap
 from nnfs_helpers.network import (Activation_Softmax_Loss_CategoricalCrossentropy,
                                   Loss_CategoricalCrossentropy, Optimizer_Adam, accuracy)
+from nnfs_helpers.training import forward
 
 
 @pytest.fixture(autouse=True)
@@ -17,14 +18,6 @@ def short_timeout(monkeypatch):
 def verdict(result):
     assert type(result).__name__ == "CheckResult"
     return result.passed, result.message
-
-
-def run_forward(layers, X):
-    output = X
-    for layer in layers:
-        layer.forward(output)
-        output = layer.output
-    return output
 
 
 def run_backward(layers, loss_activation, y):
@@ -38,13 +31,13 @@ def run_backward(layers, loss_activation, y):
 # --- Exercise 1: evaluate ----------------------------------------------------------------------
 
 def evaluate_right(layers, loss_activation, X, y):
-    loss = loss_activation.forward(run_forward(layers, X), y)
+    loss = loss_activation.forward(forward(layers, X), y)
     return loss, accuracy(loss_activation.output, y)
 
 
 def evaluate_own_objects(layers, loss_activation, X, y):
     scorer = Activation_Softmax_Loss_CategoricalCrossentropy()
-    loss = scorer.forward(run_forward(layers, X), y)
+    loss = scorer.forward(forward(layers, X), y)
     predictions = np.argmax(scorer.output, axis=1)
     return [float(loss), float(np.mean(predictions == y))]
 
@@ -113,12 +106,12 @@ def evaluate_trains_first(layers, loss_activation, X, y):
 
 
 def evaluate_axis_0(layers, loss_activation, X, y):
-    loss = loss_activation.forward(run_forward(layers, X), y)
+    loss = loss_activation.forward(forward(layers, X), y)
     return loss, np.mean(np.argmax(loss_activation.output, axis=0) == y)
 
 
 def evaluate_no_axis(layers, loss_activation, X, y):
-    loss = loss_activation.forward(run_forward(layers, X), y)
+    loss = loss_activation.forward(forward(layers, X), y)
     return loss, np.mean(np.argmax(loss_activation.output) == y)
 
 
@@ -132,19 +125,19 @@ def evaluate_history(layers, loss_activation, X, y):
 
 
 def evaluate_stale_output(layers, loss_activation, X, y):
-    output = run_forward(layers, X)
+    output = forward(layers, X)
     loss = Activation_Softmax_Loss_CategoricalCrossentropy().forward(output, y)
     return loss, accuracy(loss_activation.output, y)  # loss_activation still holds the training output
 
 
 def evaluate_no_softmax(layers, loss_activation, X, y):
-    logits = run_forward(layers, X)
+    logits = forward(layers, X)
     loss = Loss_CategoricalCrossentropy().calculate(logits, y)
     return loss, np.mean(np.argmax(logits, axis=1) == y)
 
 
 def evaluate_per_sample_loss(layers, loss_activation, X, y):
-    logits = run_forward(layers, X)
+    logits = forward(layers, X)
     loss_activation.forward(logits, y)
     losses = Loss_CategoricalCrossentropy().forward(loss_activation.output, y)
     return losses, accuracy(loss_activation.output, y)
@@ -161,7 +154,7 @@ def evaluate_percent(layers, loss_activation, X, y):
 
 
 def evaluate_count(layers, loss_activation, X, y):
-    loss = loss_activation.forward(run_forward(layers, X), y)
+    loss = loss_activation.forward(forward(layers, X), y)
     return loss, np.sum(np.argmax(loss_activation.output, axis=1) == y)
 
 
@@ -248,10 +241,10 @@ def test_evaluate_mistakes_differ_from_the_right_answer():
     X_new, y_new = nb12._spiral(rng, 40)
     layers = nb12._network(rng)
     scorer = Activation_Softmax_Loss_CategoricalCrossentropy()
-    loss_new = scorer.forward(nb12._forward(layers, X_new), y_new)
+    loss_new = scorer.forward(forward(layers, X_new), y_new)
     acc_new = accuracy(scorer.output, y_new)
     probabilities_new = scorer.output.copy()
-    loss_train = scorer.forward(nb12._forward(layers, X_train), y_train)
+    loss_train = scorer.forward(forward(layers, X_train), y_train)
     acc_train = accuracy(scorer.output, y_train)
     stale = accuracy(scorer.output, y_new)
     flat = np.mean(np.argmax(probabilities_new) == y_new)

@@ -69,3 +69,16 @@ def test_nbgitpuller_link_is_built_from_the_setting():
     assert "branch=" + CONFIG["ref"] in url and "01_single_neuron.ipynb" in url
     with pytest.raises(ValueError, match="JupyterHub's address"):
         launch_links.nbgitpuller_url(CONFIG, "not a url")
+
+
+def test_readme_table_matches_the_notebooks():
+    """Each notebook is listed in README.md with its own title and estimated minutes."""
+    readme = (ROOT / "README.md").read_text()
+    for path in NOTEBOOKS:
+        title_cell = nbformat.read(path, as_version=4).cells[0].source
+        title = re.search(r"^# \d\d · (.+)$", title_cell, re.M).group(1).strip()
+        minutes = re.search(r"Estimated time:\*\*\s*(\d+)", title_cell).group(1)
+        row = re.search(r"^\| %s \| \[(.+?)\]\(notebooks/%s\) \|.*\| (\d+) \|$" % (path.name[:2], path.name),
+                        readme, re.M)
+        assert row, f"README.md has no row for {path.name}"
+        assert (row.group(1), row.group(2)) == (title, minutes), f"README row for {path.name} is out of date"

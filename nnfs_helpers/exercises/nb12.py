@@ -16,6 +16,7 @@ from ..checking import (LearnerError, Mistake, call_learner, compare, failed, gu
                         to_array)
 from ..network import (Activation_ReLU, Activation_Softmax_Loss_CategoricalCrossentropy, Layer_Dense,
                        Loss_CategoricalCrossentropy, accuracy)
+from ..training import forward
 
 __all__ = ["check_evaluate", "check_generalisation_gap"]
 
@@ -56,17 +57,9 @@ def _network(rng, hidden=16):
     return [dense1, Activation_ReLU(), dense2]
 
 
-def _forward(layers, X):
-    output = X
-    for layer in layers:
-        layer.forward(output)
-        output = layer.output
-    return output
-
-
 def _train_step_state(layers, loss_activation, X, y):
     """Leave the objects as train() leaves them: forward and backward pass on the training data."""
-    loss = loss_activation.forward(_forward(layers, X), y)
+    loss = loss_activation.forward(forward(layers, X), y)
     loss_activation.backward(loss_activation.output, y)
     dvalues = loss_activation.dinputs
     for layer in reversed(layers):
@@ -133,7 +126,7 @@ def _call_evaluate(evaluate, layers, loss_activation, training, X, y, title):
     X_train, y_train = training
     # The right answer and the typical wrong ones, computed with a separate loss object.
     scorer = Activation_Softmax_Loss_CategoricalCrossentropy()
-    logits = _forward(layers, X).copy()
+    logits = forward(layers, X).copy()
     expected_loss = float(scorer.forward(logits, y))
     probabilities = scorer.output.copy()
     expected_accuracy = float(accuracy(probabilities, y))
