@@ -8,6 +8,7 @@ shapes, NaN, exceptions and endless loops all become a message.
 Checks for each notebook live in `nnfs_helpers.exercises`.
 """
 
+import functools
 import html
 import signal
 import threading
@@ -92,8 +93,12 @@ class LearnerError(Exception):
         self.unsolved = unsolved
 
 
-def call_learner(func, *args, timeout=DEFAULT_TIMEOUT, name=None, **kwargs):
-    """Call the learner's `func`; return its result or raise `LearnerError` with a clear reason."""
+def call_learner(func, *args, timeout=None, name=None, **kwargs):
+    """Call the learner's `func`; return its result or raise `LearnerError` with a clear reason.
+
+    `timeout` (seconds, default `DEFAULT_TIMEOUT`) stops a function that never returns.
+    """
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     label = name or getattr(func, "__name__", "your function")
     if func is None or func is Ellipsis:
         raise LearnerError(f"`{label}` is not defined yet.", unsolved=True)
@@ -212,6 +217,7 @@ def guarded(title):
     """Decorator for check functions: any LearnerError becomes a message, any other
     surprise becomes a polite failure instead of a traceback."""
     def decorate(check):
+        @functools.wraps(check)
         def wrapper(*args, **kwargs):
             try:
                 return check(*args, **kwargs)
@@ -219,8 +225,5 @@ def guarded(title):
                 return _from_problem(title, problem)
             except Exception as exc:  # a check must never crash on a learner's answer
                 return failed(title, f"your answer could not be checked ({type(exc).__name__}: {exc}).")
-        wrapper.__name__ = check.__name__
-        wrapper.__doc__ = check.__doc__
-        wrapper.__wrapped__ = check
         return wrapper
     return decorate

@@ -183,7 +183,12 @@ def gradient_check(component, inputs, y_true=None, threshold=1e-6, h=1e-6):
     or a loss or the combined softmax/cross-entropy (pass y_true).
     Prints one line per checked array and returns {name: relative error}.
     """
+    if not (hasattr(component, "forward") and hasattr(component, "backward")):
+        raise TypeError("gradient_check expects a layer, activation or loss with forward() and "
+                        f"backward() methods, got {type(component).__name__}")
     inputs = np.array(inputs, dtype=np.float64)
+    if inputs.ndim != 2 or inputs.size == 0:
+        raise ValueError(f"inputs must be a non-empty batch of shape (samples, features), got shape {inputs.shape}")
     is_loss = y_true is not None
     if is_loss:
         combined = hasattr(component, "activation")

@@ -250,3 +250,15 @@ def test_adam_second_step_by_hand():
     v = 0.999 * (0.001 * 0.25) + 0.001 * 0.25
     m_hat, v_hat = m / (1 - 0.9 ** 2), v / (1 - 0.999 ** 2)
     np.testing.assert_allclose(layer.weights[0, 0], 1.0 - 0.01 - 0.01 * m_hat / (np.sqrt(v_hat) + 1e-7))
+
+
+@pytest.mark.parametrize("component, inputs, error, phrase", [
+    ("dense", np.ones((2, 3)), TypeError, "forward() and"),
+    (None, np.ones((2, 3)), TypeError, "got NoneType"),
+    (Activation_ReLU(), np.ones(3), ValueError, "(samples, features)"),
+    (Activation_ReLU(), np.ones((0, 3)), ValueError, "non-empty"),
+])
+def test_gradient_check_rejects_bad_input_clearly(component, inputs, error, phrase):
+    with pytest.raises(error) as info:
+        gradient_check(component, inputs)
+    assert phrase in str(info.value)
