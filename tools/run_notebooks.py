@@ -30,6 +30,18 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "langua
 os.environ["IPYKERNEL_CELL_NAME"] = "<cell>"
 
 
+def merge_streams(outputs):
+    """Join consecutive stdout (or stderr) pieces: how text is split depends on timing."""
+    merged = []
+    for output in outputs:
+        if (output.get("output_type") == "stream" and merged
+                and merged[-1].get("output_type") == "stream" and merged[-1]["name"] == output["name"]):
+            merged[-1]["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def tidy(notebook):
     """Normalise notebook metadata so every run writes the same file."""
     notebook.metadata = nbformat.from_dict({
@@ -41,6 +53,8 @@ def tidy(notebook):
         metadata = cell.setdefault("metadata", {})
         metadata.pop("execution", None)
         metadata.pop("lines_to_next_cell", None)  # left by jupytext conversions
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
         if "solution" in metadata.get("tags", []):
             # Hidden until opened: collapsed in JupyterLab, a form cell in Colab.
             metadata.setdefault("jupyter", {})["source_hidden"] = True
