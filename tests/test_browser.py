@@ -163,7 +163,7 @@ def test_a_training_notebook_shows_progress_and_finishes(lab):
     page = open_and_run_all(browser, base, TRAINING_NOTEBOOK, 300)
     assert page.evaluate(ERRORS) == []
     cell = mark_cell(page, "train(", "training-cell")
-    bar = cell.locator(".widget-progress").first
+    bar = cell.locator(".widget-hprogress, .widget-progress").first
     bar.wait_for(timeout=30_000)
     assert cell.locator(".progress-bar-success").count() >= 1, "the progress bar did not reach the end"
     assert "epoch:" in cell.inner_text()
