@@ -17,7 +17,7 @@ import numpy as np
 
 from .network import accuracy
 
-__all__ = ["train", "forward", "predict"]
+__all__ = ["train", "forward", "backward", "predict"]
 
 
 def _check_inputs(layers, loss_activation, optimizer, X, y):
@@ -69,6 +69,15 @@ def forward(layers, X):
     return output
 
 
+def backward(layers, loss_activation, y):
+    """Backpropagate the combined softmax/cross-entropy loss back through `layers`."""
+    loss_activation.backward(loss_activation.output, y)
+    dvalues = loss_activation.dinputs
+    for layer in reversed(layers):
+        layer.backward(dvalues)
+        dvalues = layer.dinputs
+
+
 def predict(layers, X):
     """The most likely class for each row of X (softmax is monotonic, so argmax of the logits)."""
     return np.argmax(forward(layers, X), axis=1)
@@ -97,12 +106,7 @@ def train(layers, loss_activation, optimizer, X, y, epochs=10001, print_every=10
         if print_every and epoch % print_every == 0:
             print(f"epoch: {epoch:>5}, acc: {acc:.3f}, loss: {loss:.3f}, lr: {rate:.6g}")
 
-        loss_activation.backward(loss_activation.output, y)
-        dvalues = loss_activation.dinputs
-        for layer in reversed(layers):
-            layer.backward(dvalues)
-            dvalues = layer.dinputs
-
+        backward(layers, loss_activation, y)
         pre_update()
         for layer in trainable:
             optimizer.update_params(layer)

@@ -5,6 +5,7 @@ import pytest
 
 from nnfs_helpers.exercises import nb08
 from nnfs_helpers.exercises.nb08 import check_minibatch_epoch, check_minibatches, check_sgd_update
+from nnfs_helpers.training import backward, forward
 
 
 @pytest.fixture(autouse=True)
@@ -289,16 +290,8 @@ def test_minibatches_diagnoses_mistakes(answer, words):
 # --- Exercise 3: minibatch_epoch --------------------------------------------------------------
 
 def run_batch(layers, loss_activation, X_batch, y_batch):
-    output = X_batch
-    for layer in layers:
-        layer.forward(output)
-        output = layer.output
-    loss = loss_activation.forward(output, y_batch)
-    loss_activation.backward(loss_activation.output, y_batch)
-    dvalues = loss_activation.dinputs
-    for layer in reversed(layers):
-        layer.backward(dvalues)
-        dvalues = layer.dinputs
+    loss = loss_activation.forward(forward(layers, X_batch), y_batch)
+    backward(layers, loss_activation, y_batch)
     return loss
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..checking import (LearnerError, Mistake, call_learner, compare, failed, guarded,
                         not_solved, passed)
+from ..training import backward, forward
 
 __all__ = ["check_sgd_update", "check_minibatches", "check_minibatch_epoch"]
 
@@ -331,16 +332,8 @@ def _small_network(rng, network):
 
 def _reference_step(layers, loss_activation, X_batch, y_batch):
     """Forward, loss and backward on one batch; returns the loss (parameters are not changed)."""
-    output = X_batch
-    for layer in layers:
-        layer.forward(output)
-        output = layer.output
-    loss = loss_activation.forward(output, y_batch)
-    loss_activation.backward(loss_activation.output, y_batch)
-    dvalues = loss_activation.dinputs
-    for layer in reversed(layers):
-        layer.backward(dvalues)
-        dvalues = layer.dinputs
+    loss = loss_activation.forward(forward(layers, X_batch), y_batch)
+    backward(layers, loss_activation, y_batch)
     return float(loss)
 
 
