@@ -1,6 +1,6 @@
 """Benchmark: notebook execution times and the speed of the course's training loop.
 
-    python tools/benchmark.py                # everything
+    python tools/benchmark.py                # everything, each measurement taken 3 times
     python tools/benchmark.py --skip-notebooks
     python tools/benchmark.py --repeat 5
 
@@ -9,7 +9,12 @@ memory; nothing is saved) and the series total; the time of the classic training
 (10,001 epochs of Adam, learning rate 0.05, decay 5e-7, on spiral_data(100, 3) with a
 2-64-3 network) with the course's own classes and the reproducible setup on; and, when
 PyTorch is installed (optional, never required), the same training in PyTorch on one
-CPU thread, with the ratio. Times are the best of --repeat runs.
+CPU thread, with the ratio.
+
+A shared virtual machine is only ever slowed down by its neighbours, never sped up, so each
+figure is the best of --repeat runs (the median is shown beside it). The notebooks are run
+round-robin (01..12, then 01..12 again) and the two trainings alternate, so that a slow spell
+of the machine does not fall on one of them only.
 """
 
 import argparse
@@ -73,43 +78,58 @@ def time_torch_training():
     return time.perf_counter() - start, accuracy.item(), loss.item()
 
 
-def best_of(function, repeat):
-    runs = [function() for _ in range(repeat)]
-    return min(runs, key=lambda run: run[0])
+def best_and_median(times):
+    ordered = sorted(times)
+    return ordered[0], ordered[len(ordered) // 2]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="training runs to take the best of")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (best is reported)")
     parser.add_argument("--skip-notebooks", action="store_true")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.system()} {platform.release()}")
+          f"{platform.system()} {platform.release()}; best (median) of {args.repeat} runs")
     if not args.skip_notebooks:
         import run_notebooks
 
-        total = 0.0
-        for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-            _, seconds = run_notebooks.run(path)
-            total += seconds
-            print(f"notebook {path.name:<42} {seconds:6.1f} s", flush=True)
-        print(f"notebook series total {'':<29} {total:6.1f} s")
+        paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+        times = {path.name: [] for path in paths}
+        for _ in range(args.repeat):
+            for path in paths:
+                times[path.name].append(run_notebooks.run(path)[1])
+        total_best = total_median = 0.0
+        for name, runs in times.items():
+            best, median = best_and_median(runs)
+            total_best, total_median = total_best + best, total_median + median
+            print(f"notebook {name:<42} {best:6.1f} s ({median:5.1f})")
+        print(f"notebook series total {'':<29} {total_best:6.1f} s ({total_median:5.1f})")
 
-    ours, acc, loss = best_of(time_course_training, args.repeat)
-    print(f"training, course classes (NumPy): {ours:6.2f} s for {EPOCHS} epochs "
-          f"({ours / EPOCHS * 1e6:.0f} us/epoch), final acc {acc:.3f}, loss {loss:.3f}")
     try:
         import torch
     except ImportError:
+        torch = None
+    ours, theirs = [], []
+    for _ in range(args.repeat):
+        ours.append(time_course_training())
+        if torch is not None:
+            theirs.append(time_torch_training())
+    best, median = best_and_median([run[0] for run in ours])
+    _, acc, loss = ours[-1]
+    print(f"training, course classes (NumPy): {best:6.2f} s ({median:5.2f}) for {EPOCHS} epochs "
+          f"({best / EPOCHS * 1e6:.0f} us/epoch), final acc {acc:.3f}, loss {loss:.3f}")
+    if torch is None:
         print("training, PyTorch: not installed (optional: pip install torch), no comparison")
         return 0
-    theirs, acc, loss = best_of(time_torch_training, args.repeat)
-    print(f"training, PyTorch {torch.__version__} (1 thread): {theirs:6.2f} s for {EPOCHS} epochs "
-          f"({theirs / EPOCHS * 1e6:.0f} us/epoch), final acc {acc:.3f}, loss {loss:.3f}")
-    print(f"speed ratio: the course's loop is {theirs / ours:.2f}x as fast as PyTorch")
+    torch_best, torch_median = best_and_median([run[0] for run in theirs])
+    _, acc, loss = theirs[-1]
+    print(f"training, PyTorch {torch.__version__} (1 thread): {torch_best:6.2f} s ({torch_median:5.2f}) "
+          f"for {EPOCHS} epochs ({torch_best / EPOCHS * 1e6:.0f} us/epoch), final acc {acc:.3f}, loss {loss:.3f}")
+    print(f"speed ratio: the course's loop is {torch_best / best:.2f}x as fast as PyTorch "
+          f"(medians: {torch_median / median:.2f}x)")
     return 0
 
 
