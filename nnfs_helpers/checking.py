@@ -93,30 +93,35 @@ class LearnerError(Exception):
         self.unsolved = unsolved
 
 
-def call_learner(func, *args, timeout=None, name=None, **kwargs):
+def call_learner(func, *args, timeout=None, name=None, context=None, hints=None, **kwargs):
     """Call the learner's `func`; return its result or raise `LearnerError` with a clear reason.
 
     `timeout` (seconds, default `DEFAULT_TIMEOUT`) stops a function that never returns.
+    `context` (such as "dot_product([1, 2], [3, 4])") is put in front of a failure's message,
+    and `hints` maps the name of an exception the function raised (such as "IndexError") to
+    advice added after it. A function that is not written yet is reported as such, unprefixed.
     """
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     label = name or getattr(func, "__name__", "your function")
+
+    def failure(message, advice=""):
+        message = f"{context}: {message}" if context else message
+        return LearnerError(f"{message.rstrip(' .')}. {advice}" if advice else message)
+
     if func is None or func is Ellipsis:
         raise LearnerError(f"`{label}` is not defined yet.", unsolved=True)
     if not callable(func):
-        raise LearnerError(f"expected a function, but got a {type(func).__name__}: {_short(func)}.")
+        raise failure(f"expected a function, but got a {type(func).__name__}: {_short(func)}.")
     try:
         with _time_limit(timeout):
             return func(*args, **kwargs)
     except _Timeout:
-        raise LearnerError(
-            f"`{label}` did not finish within {timeout:g} s. Look for a loop that never ends."
-        ) from None
+        raise failure(f"`{label}` did not finish within {timeout:g} s. Look for a loop that never ends.") from None
     except NotImplementedError:
         raise LearnerError(f"`{label}` is not written yet.", unsolved=True) from None
     except Exception as exc:  # the learner's bug becomes a message, never a traceback
-        raise LearnerError(
-            f"`{label}` raised {type(exc).__name__}: {exc}"
-        ) from None
+        advice = (hints or {}).get(type(exc).__name__, "")
+        raise failure(f"`{label}` raised {type(exc).__name__}: {exc}", advice) from None
 
 
 def _short(value, limit=60):

@@ -19,6 +19,7 @@ __all__ = ["setup", "restore_numpy", "is_set_up"]
 # The functions nnfs.init() replaces, captured untouched when this module is imported.
 _PATCHED = [(np, "dot"), (np, "zeros"), (np, "eye"), (np.random, "randn")]
 _ORIGINALS = {(owner.__name__, name): getattr(owner, name) for owner, name in _PATCHED}
+_NUMPY_DOT = _ORIGINALS[("numpy", "dot")]  # looked up once: the wrapper runs six times an epoch
 _WRAPPER_MODULES = ("nnfs.core", __name__)
 _state = {"set_up": False}
 
@@ -72,5 +73,4 @@ def _dot_float64_to_float32(a, b, out=None):
     """np.dot computed in float64 and returned as float32 (the nnfs reproducible setup)."""
     if out is not None:
         raise TypeError("np.dot(..., out=...) is not supported while the reproducible setup is on")
-    original = _ORIGINALS[("numpy", "dot")]
-    return original(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)).astype(np.float32)
+    return _NUMPY_DOT(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)).astype(np.float32)

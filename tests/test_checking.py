@@ -69,6 +69,27 @@ def test_call_learner_turns_problems_into_learner_errors():
     assert info.value.unsolved
 
 
+def test_call_learner_puts_the_context_first_and_the_matching_hint_last():
+    def reads_too_far(values):
+        return values[3]
+
+    hints = {"IndexError": "Loop over the list instead.", "KeyError": "not this one"}
+    with pytest.raises(LearnerError) as info:
+        call_learner(reads_too_far, [1, 2], name="f", context="f([1, 2])", hints=hints)
+    message = str(info.value)
+    assert message.startswith("f([1, 2]): `f` raised IndexError")
+    assert message.endswith("out of range. Loop over the list instead.")
+    assert "not this one" not in message
+
+    with pytest.raises(LearnerError) as info:
+        call_learner(lambda: 1 / 0, context="case 2", hints=hints)
+    assert str(info.value).startswith("case 2: ") and "Loop over" not in str(info.value)
+
+    with pytest.raises(LearnerError) as info:  # not written yet: no context, still unsolved
+        call_learner(None, name="f", context="f([1, 2])")
+    assert info.value.unsolved and str(info.value) == "`f` is not defined yet."
+
+
 def test_call_learner_stops_an_endless_loop():
     def forever():
         while True:

@@ -75,16 +75,9 @@ def check_neuron_output(neuron_output):
         given = (list(inputs), list(weights), bias)
         arguments = copy.deepcopy(given)
         described = f"inputs={inputs}, weights={weights}, bias={bias}"
-        try:
-            answer = call_learner(neuron_output, *arguments, name="neuron_output")
-        except LearnerError as problem:
-            if problem.unsolved:
-                raise
-            hint = ""
-            if "IndexError" in str(problem):
-                hint = (" Your function seems to expect a fixed number of inputs. It must work for "
-                        "any number: loop over `zip(inputs, weights)`.")
-            raise LearnerError(f"with {described}, {problem}.{hint}") from None
+        answer = call_learner(neuron_output, *arguments, name="neuron_output", context=f"with {described}",
+                              hints={"IndexError": "Your function seems to expect a fixed number of inputs. "
+                                                   "It must work for any number: loop over `zip(inputs, weights)`."})
         expected = _weighted_sum(inputs, weights) + bias
         mistakes = _neuron_mistakes(inputs, weights, bias)
         if index > 0 and len(inputs) != 3:

@@ -96,16 +96,10 @@ def check_dot_product(dot_product):
         given = (list(a), list(b))
         arguments = copy.deepcopy(given)
         described = f"dot_product({a}, {b})"
-        try:
-            answer = call_learner(dot_product, *arguments, name="dot_product")
-        except LearnerError as problem:
-            if problem.unsolved:
-                raise
-            hint = ""
-            if "IndexError" in str(problem):
-                hint = (" Your function reads past the end of a list: it seems to expect a fixed "
-                        "length. Loop over `zip(a, b)` so it works for lists of any length.")
-            raise LearnerError(f"{described}: {problem}.{hint}") from None
+        answer = call_learner(dot_product, *arguments, name="dot_product", context=described,
+                              hints={"IndexError": "Your function reads past the end of a list: it seems to "
+                                                   "expect a fixed length. Loop over `zip(a, b)` so it works "
+                                                   "for lists of any length."})
         result = compare(answer, _dot(a, b), DOT_TITLE, mistakes=_dot_mistakes(a, b), label=described)
         if not result:
             return result

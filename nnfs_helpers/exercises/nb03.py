@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, not_solved, passed, to_array
+from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
 
 __all__ = ["check_stable_sigmoid", "check_ramp_pair", "check_relu_with_mask",
            "SIGMOID_INPUTS", "RAMP_START", "RAMP_END", "RAMP_HEIGHT", "RELU_BATCH"]
