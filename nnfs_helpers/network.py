@@ -74,7 +74,8 @@ def accuracy(y_pred, y_true):
     predictions = np.argmax(y_pred, axis=1)
     if len(y_true.shape) == 2:  # one-hot rows: turn them into class indices
         y_true = np.argmax(y_true, axis=1)
-    return np.mean(predictions == y_true)
+    # Count the matches and divide by the number of samples: np.mean of the booleans, in one step.
+    return np.count_nonzero(predictions == y_true) / len(y_true)
 
 
 # ---- from notebooks/07_backpropagation.ipynb ----
@@ -88,12 +89,13 @@ def add_to_class(cls):
 
 # ---- from notebooks/07_backpropagation.ipynb ----
 @add_to_class(Layer_Dense)
-def backward(self, dvalues):
+def backward(self, dvalues, need_dinputs=True):
     # dvalues: the loss's gradient with respect to this layer's output, one row per sample.
     self.dweights = np.dot(self.inputs.T, dvalues)
     self.dbiases = np.sum(dvalues, axis=0, keepdims=True)
-    # The gradient to hand back to the layer before this one.
-    self.dinputs = np.dot(dvalues, self.weights.T)
+    # The gradient to hand back to the layer before this one. The first layer has no one
+    # to hand it to (its inputs are the data), so a training loop may skip this product.
+    self.dinputs = np.dot(dvalues, self.weights.T) if need_dinputs else None
 
 
 # ---- from notebooks/07_backpropagation.ipynb ----

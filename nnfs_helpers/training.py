@@ -3,10 +3,11 @@
     history = train([dense1, activation1, dense2], loss_activation, optimizer, X, y)
 
 Each epoch is one full-batch step: forward through `layers`, softmax + cross-entropy,
-backward, then the optimiser's pre_update_params / update_params / post_update_params,
-exactly as the notebooks write it out (an optimiser without a schedule, like the first
-Optimizer_SGD of notebook 08, needs only update_params and learning_rate). `history` holds the epoch, loss, accuracy and
-learning rate of every epoch. A progress bar shows in JupyterLab and Colab; its text
+backward, then the optimiser's pre_update_params / update_params / post_update_params, as
+the notebooks write it out (an optimiser without a schedule, like the first Optimizer_SGD of
+notebook 08, needs only update_params and learning_rate). One product is saved: the first
+layer skips `dinputs`, the gradient with respect to the data, which nothing uses. `history`
+holds the epoch, loss, accuracy and learning rate of every epoch. A progress bar shows in JupyterLab and Colab; its text
 form, which the notebook file records, does not change while it runs.
 """
 
@@ -15,7 +16,7 @@ import time
 
 import numpy as np
 
-from .network import accuracy
+from .network import Layer_Dense, accuracy
 
 __all__ = ["train", "forward", "backward", "predict"]
 
@@ -70,12 +71,19 @@ def forward(layers, X):
 
 
 def backward(layers, loss_activation, y):
-    """Backpropagate the combined softmax/cross-entropy loss back through `layers`."""
+    """Backpropagate the combined softmax/cross-entropy loss back through `layers`.
+
+    A first Layer_Dense skips its dinputs: the gradient with respect to the data is never used.
+    """
     loss_activation.backward(loss_activation.output, y)
     dvalues = loss_activation.dinputs
-    for layer in reversed(layers):
+    for layer in reversed(layers[1:]):
         layer.backward(dvalues)
         dvalues = layer.dinputs
+    if isinstance(layers[0], Layer_Dense):
+        layers[0].backward(dvalues, need_dinputs=False)
+    else:
+        layers[0].backward(dvalues)
 
 
 def predict(layers, X):

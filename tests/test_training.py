@@ -37,6 +37,10 @@ def test_train_matches_the_loop_written_out(capsys):
         optimizer.pre_update_params(); optimizer.update_params(d1); optimizer.update_params(d2)
         optimizer.post_update_params()
     assert history["loss"] == losses
+    # train skips the first layer's input gradient; the weights are the same to the last bit.
+    for trained, by_hand in ((layers[0], d1), (layers[2], d2)):
+        assert np.array_equal(trained.weights, by_hand.weights) and np.array_equal(trained.biases, by_hand.biases)
+    assert layers[0].dinputs is None and d1.dinputs.shape == X.shape
     assert history["epoch"] == list(range(50))
     assert history["learning_rate"][:2] == [0.5, 0.5] and history["learning_rate"][-1] == pytest.approx(0.5 / 1.48)
     lines = capsys.readouterr().out.splitlines()
@@ -80,3 +84,34 @@ def test_bad_input_gets_a_clear_error(change, phrase):
     with pytest.raises((TypeError, ValueError)) as info:
         train(**arguments)
     assert phrase in str(info.value)
+
+
+def test_a_dense_layer_can_skip_its_input_gradient():
+    layer = Layer_Dense(3, 2)
+    inputs = np.arange(12.0).reshape(4, 3)
+    dvalues = np.linspace(-1, 1, 8).reshape(4, 2)
+    layer.forward(inputs)
+    layer.backward(dvalues)
+    full = (layer.dweights.copy(), layer.dbiases.copy(), layer.dinputs.copy())
+    layer.backward(dvalues, need_dinputs=False)
+    assert np.array_equal(layer.dweights, full[0]) and np.array_equal(layer.dbiases, full[1])
+    assert layer.dinputs is None  # not a stale array from the call before
+    assert np.allclose(full[2], dvalues @ layer.weights.T)
+
+
+def test_a_first_layer_without_need_dinputs_still_trains():
+    class Scale:  # a learner's own first layer, whose backward takes dvalues only
+        def __init__(self):
+            self.weights, self.biases = np.ones((1, 2)), np.zeros((1, 2))
+
+        def forward(self, inputs):
+            self.inputs, self.output = inputs, inputs * self.weights + self.biases
+
+        def backward(self, dvalues):
+            self.dweights = np.sum(dvalues * self.inputs, axis=0, keepdims=True)
+            self.dbiases = np.sum(dvalues, axis=0, keepdims=True)
+            self.dinputs = dvalues * self.weights
+
+    X, y, layers, loss_activation = network()
+    history = train([Scale()] + layers, loss_activation, Optimizer_SGD(), X, y, epochs=20, print_every=0)
+    assert len(history["loss"]) == 20 and np.isfinite(history["loss"]).all()
