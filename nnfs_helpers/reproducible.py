@@ -19,7 +19,7 @@ __all__ = ["setup", "restore_numpy", "is_set_up"]
 # The functions nnfs.init() replaces, captured untouched when this module is imported.
 _PATCHED = [(np, "dot"), (np, "zeros"), (np, "eye"), (np.random, "randn")]
 _ORIGINALS = {(owner.__name__, name): getattr(owner, name) for owner, name in _PATCHED}
-_NUMPY_DOT = _ORIGINALS[("numpy", "dot")]  # looked up once: the wrapper runs six times an epoch
+_NUMPY_DOT = _ORIGINALS[("numpy", "dot")]  # looked up once: the wrapper runs on every product of every epoch
 _WRAPPER_MODULES = ("nnfs.core", __name__)
 _state = {"set_up": False}
 

@@ -7,8 +7,9 @@ backward, then the optimiser's pre_update_params / update_params / post_update_p
 the notebooks write it out (an optimiser without a schedule, like the first Optimizer_SGD of
 notebook 08, needs only update_params and learning_rate). One product is saved: the first
 layer skips `dinputs`, the gradient with respect to the data, which nothing uses. `history`
-holds the epoch, loss, accuracy and learning rate of every epoch. A progress bar shows in JupyterLab and Colab; its text
-form, which the notebook file records, does not change while it runs.
+holds the epoch, loss, accuracy and learning rate of every epoch. A progress bar shows in
+JupyterLab and Colab; its text form, which the notebook file records, does not change while
+it runs.
 """
 
 import numbers
