@@ -8,9 +8,12 @@ shapes, NaN, exceptions and endless loops all become a message.
 Checks for each notebook live in `nnfs_helpers.exercises`.
 """
 
+import contextlib
 import functools
 import html
+import io
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 
@@ -18,7 +21,7 @@ import numpy as np
 
 __all__ = [
     "CheckResult", "passed", "failed", "not_solved", "call_learner", "to_array",
-    "compare", "guarded", "Mistake", "LearnerError", "NOT_SOLVED",
+    "compare", "guarded", "Mistake", "LearnerError", "NOT_SOLVED", "solution", "SolutionError",
 ]
 
 NOT_SOLVED = "Not solved yet"
@@ -218,17 +221,159 @@ def _from_problem(title, problem):
     return failed(title, str(problem))
 
 
+# The results of the checks run inside a `solution()` block (None outside one).
+_solution_results = None
+_check_depth = 0
+
+
 def guarded(title):
     """Decorator for check functions: any LearnerError becomes a message, any other
     surprise becomes a polite failure instead of a traceback."""
     def decorate(check):
         @functools.wraps(check)
         def wrapper(*args, **kwargs):
+            global _check_depth
+            _check_depth += 1
             try:
-                return check(*args, **kwargs)
+                result = check(*args, **kwargs)
             except LearnerError as problem:
-                return _from_problem(title, problem)
+                result = _from_problem(title, problem)
             except Exception as exc:  # a check must never crash on a learner's answer
-                return failed(title, f"your answer could not be checked ({type(exc).__name__}: {exc}).")
+                result = failed(title, f"your answer could not be checked ({type(exc).__name__}: {exc}).")
+            finally:
+                _check_depth -= 1
+            if _solution_results is not None and _check_depth == 0:
+                _solution_results.append(result)
+            return result
         return wrapper
     return decorate
+
+
+class SolutionError(AssertionError):
+    """A worked solution did not pass its own check (a bug in the course, never the learner's)."""
+
+
+class solution:
+    """Run a worked solution without showing its results or touching the learner's work.
+
+    A solution cell reads::
+
+        # @title Solution (click to show)
+        with solution():
+            line_weight = ...
+            nb01.check_line_through_points(line_weight, line_bias)
+
+    Inside the block nothing is shown (printed text, figures and check messages are held
+    back), so a notebook's recorded output never gives an answer away. When the block ends,
+    every variable it assigned or changed gets its old value back (and NumPy's random state
+    too), so running the whole notebook never overwrites the learner's own answer. If every
+    check run in the block passed, one neutral line says so; if a check failed, or none ran,
+    or the code raised, the held-back output is shown and `SolutionError` is raised, which
+    fails the notebook's test. (Objects changed in place, such as a list appended to, are
+    not restored.)
+    """
+
+    def __enter__(self):
+        global _solution_results
+        if _solution_results is not None:
+            raise RuntimeError("solution() blocks cannot be nested")
+        self._namespace = sys._getframe(1).f_globals
+        self._before = dict(self._namespace)
+        self._random_state = _numpy_random_state()
+        self._figures = _open_figures()
+        self._capture = _capture_output()
+        self._capture.__enter__()
+        _solution_results = []
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        global _solution_results
+        results, _solution_results = _solution_results, None
+        held_back = self._capture.held_back()
+        self._capture.__exit__(None, None, None)
+        self._restore()
+        if exc_type is not None:
+            _show(held_back)
+            return False  # the solution's own error, with its traceback
+        failing = [r for r in results if not r.passed]
+        if not results or failing:
+            _show(held_back)
+            why = (f"its check said: {failing[0]!r}" if failing
+                   else "it ran no exercise check (call the check at the end of the block)")
+            raise SolutionError(f"this worked solution does not pass: {why}")
+        print("This worked solution passes its check. Running it changed none of your variables: "
+              "to use it, copy its code into your own cell above.")
+        return False
+
+    def _restore(self):
+        namespace, before = self._namespace, self._before
+        for name in [n for n in namespace if n not in before]:
+            del namespace[name]
+        for name, value in before.items():
+            if namespace.get(name, _MISSING) is not value:
+                namespace[name] = value
+        if self._random_state is not None:
+            np.random.set_state(self._random_state)
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is not None:
+            for number in set(plt.get_fignums()) - self._figures:
+                plt.close(number)
+
+
+_MISSING = object()
+
+
+def _numpy_random_state():
+    return np.random.get_state()
+
+
+def _open_figures():
+    plt = sys.modules.get("matplotlib.pyplot")
+    return set(plt.get_fignums()) if plt is not None else set()
+
+
+class _capture_output:
+    """Hold back printed text and rich displays (IPython's capture where a kernel runs)."""
+
+    def __init__(self):
+        try:
+            from IPython import get_ipython
+            from IPython.utils.capture import capture_output
+        except ImportError:
+            get_ipython = None
+        if get_ipython is not None and get_ipython() is not None:
+            self._inner = capture_output()
+        else:
+            self._inner = _PlainCapture()
+
+    def __enter__(self):
+        self._captured = self._inner.__enter__()
+        return self
+
+    def held_back(self):
+        return self._captured
+
+    def __exit__(self, *exc):
+        return self._inner.__exit__(*exc)
+
+
+class _PlainCapture:
+    """stdout and stderr only, for plain Python."""
+
+    def __enter__(self):
+        self._buffer = io.StringIO()
+        self._stack = contextlib.ExitStack()
+        self._stack.enter_context(contextlib.redirect_stdout(self._buffer))
+        self._stack.enter_context(contextlib.redirect_stderr(self._buffer))
+        return self
+
+    def show(self):
+        sys.stdout.write(self._buffer.getvalue())
+
+    def __exit__(self, *exc):
+        return self._stack.__exit__(*exc)
+
+
+def _show(captured):
+    """Show what a failing solution printed and displayed, so its author can see why."""
+    captured.show()

@@ -77,7 +77,11 @@ def test_required_sections(path):
     bullets = re.findall(r"^\s*[-*] ", objectives, re.M)
     assert 3 <= len(bullets) <= 6, f"'What you will learn' needs 3-6 bullets, has {len(bullets)}"
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "Quiz(" in code, "every notebook ends with a quiz"
+    number = path.name[:2]
+    assert re.search(r"^nb%s\.quiz\(\)$" % number, code, re.M), \
+        f"every notebook has a quiz, shown by a cell `nb{number}.quiz()` (its answers live in the package)"
+    for marker in ("Question(", "answer=", "explanations="):
+        assert marker not in code, f"{marker!r} in a notebook cell: a quiz's answers must not be readable above it"
     assert "plt." in code or "plot_" in code or "draw_neuron" in code, "every notebook has a figure"
     if path != NOTEBOOKS[-1]:
         assert re.search(r"\]\((?:\./)?%02d_\w+\.ipynb\)" % (int(path.name[:2]) + 1), markdown), \
@@ -97,7 +101,6 @@ def test_exercises_are_complete(path):
         assert cell.source.startswith("# @title"), "a solution cell starts with '# @title ...' (a Colab form)"
         assert cell.metadata.get("jupyter", {}).get("source_hidden") is True
         assert cell.metadata.get("cellView") == "form"
-        assert "[Correct]" in output_text(cell), "a solution cell ends by running its check, which passes"
     for cell in checks:
         text = output_text(cell)
         assert "[Not yet]" in text or "[Correct]" in text, "a check cell shows the check's verdict"
@@ -137,3 +140,40 @@ def test_no_class_is_pasted_again():
                 if cls in exported_in:
                     assert path.name <= exported_in[cls], \
                         f"{path.name} defines {cls} again; import it from nnfs_helpers.network"
+
+
+SOLUTION_LINE = ("This worked solution passes its check. Running it changed none of your variables: "
+                 "to use it, copy its code into your own cell above.")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_solutions_reveal_nothing_and_cannot_overwrite_the_learners_work(path):
+    """Every solution cell is one `with solution():` block (which holds back all output and
+    restores every variable it changes) whose recorded output is the single neutral line.
+    nbval re-runs the block, and `solution()` raises when its check fails, so a broken
+    solution fails the test command."""
+    for index, cell in enumerate(load(path).cells):
+        if "solution" not in tags(cell):
+            continue
+        body = [line for line in cell.source.splitlines() if line.strip() and not line.startswith("#")]
+        assert body and body[0] == "with solution():", \
+            f"cell {index}: a solution cell's code is one `with solution():` block"
+        assert all(line.startswith((" ", "\t")) for line in body[1:]), \
+            f"cell {index}: every line of the solution belongs inside its `with solution():` block"
+        tree = ast.parse(TransformerManager().transform_cell(cell.source))
+        assert len(tree.body) == 1 and isinstance(tree.body[0], ast.With), f"cell {index}: one with-block"
+        outputs = cell.get("outputs", [])
+        assert len(outputs) == 1 and outputs[0].get("output_type") == "stream" \
+            and outputs[0].get("text", "").strip() == SOLUTION_LINE, \
+            f"cell {index}: a solution's recorded output must be only the neutral line, got {output_text(cell)!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_check_message_restates_an_answer_before_it_is_earned(path):
+    """Recorded check outputs are the verdicts on the shipped stubs: nothing reads "Correct"
+    before the learner has written anything."""
+    for index, cell in enumerate(load(path).cells):
+        if "check" in tags(cell):
+            text = output_text(cell)
+            assert "[Correct]" not in text and "Correct" not in text.split("Not yet")[0], \
+                f"cell {index}: a check shows a success message before the learner has answered"
