@@ -1,0 +1,110 @@
+"""Shared by the launch-path tests: fresh virtual environments that install the course the
+way a user's platform does, and nbval run inside them on copies of the notebooks kept
+outside the repository (so nothing can be imported from the source tree)."""
+
+import glob
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+SANITIZE = ROOT / "tests" / "sanitize.cfg"
+
+
+def find_python(version):
+    """The path of a `pythonX.Y` interpreter on this machine, or None."""
+    candidates = [shutil.which(f"python{version}")]
+    candidates += sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}*/bin/python{version}")))
+    candidates += [f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"]
+    for candidate in candidates:
+        if candidate and Path(candidate).exists():
+            probe = subprocess.run([candidate, "-c", "import sys, venv; print(sys.version_info[:2])"],
+                                   capture_output=True, text=True)
+            if probe.returncode == 0 and probe.stdout.strip() == str(tuple(int(p) for p in version.split("."))):
+                return candidate
+    return None
+
+
+def run(command, **kwargs):
+    """Run a command; on failure raise with its output, so a test says what went wrong."""
+    result = subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, command))} exited {result.returncode}\n"
+                             f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}")
+    return result
+
+
+def make_venv(python, path):
+    """A new virtual environment at `path`; returns its python."""
+    run([python, "-m", "venv", path])
+    venv_python = Path(path) / "bin" / "python"
+    run([venv_python, "-m", "pip", "install", "-q", "--upgrade", "pip"])
+    return venv_python
+
+
+def pip_install(venv_python, *args, cwd=None):
+    return run([venv_python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *args], cwd=cwd)
+
+
+def build_wheel(out):
+    """Build the nnfs_helpers wheel from the repository, as pip does for `pip install .`."""
+    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", out, ROOT])
+    wheels = list(Path(out).glob("nnfs_helpers-*.whl"))
+    assert len(wheels) == 1, wheels
+    return wheels[0]
+
+
+def copy_notebooks(dest, names=None, edit=None):
+    """Copy notebooks (all, or those whose names start with one of `names`) to `dest`,
+    applying `edit(notebook)` to each; return the copies."""
+    import nbformat
+
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        if names and not path.name.startswith(tuple(names)):
+            continue
+        notebook = nbformat.read(path, as_version=4)
+        if edit:
+            edit(notebook)
+        nbformat.write(notebook, dest / path.name)
+        copies.append(dest / path.name)
+    return copies
+
+
+def nbval(venv_python, folder, env_extra=None, timeout=300):
+    """Run nbval with `venv_python` over the notebooks in `folder`; return the result."""
+    folder = Path(folder)
+    shutil.copy(SANITIZE, folder / "sanitize.cfg")
+    (folder / "pytest.ini").write_text("[pytest]\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER"))}
+    env.update({"IPYKERNEL_CELL_NAME": "<cell>", "JUPYTER_DATA_DIR": str(folder / ".jupyter-data"),
+})
+    env.update(env_extra or {})
+    notebooks = sorted(p.name for p in folder.glob("*.ipynb"))
+    return subprocess.run(
+        [venv_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+         "--nbval-sanitize-with", "sanitize.cfg", f"--nbval-cell-timeout={timeout}", *notebooks],
+        cwd=folder, env=env, capture_output=True, text=True)
+
+
+def snapshot_repository(dest, tag):
+    """A git repository holding the working tree as it is (tracked and new files), tagged
+    `tag`: a local stand-in for the published repository, for `pip install git+file://...`."""
+    dest = Path(dest)
+    files = run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT).stdout.split("\0")
+    for name in filter(None, files):
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    git = ["git", "-c", "user.name=course", "-c", "user.email=course@localhost", "-c", "init.defaultBranch=main"]
+    run([*git, "init", "-q"], cwd=dest)
+    run([*git, "add", "-A"], cwd=dest)
+    run([*git, "commit", "-q", "-m", "snapshot"], cwd=dest)
+    run([*git, "tag", tag], cwd=dest)
+    return dest
