@@ -28,6 +28,18 @@ def find_python(version):
     return None
 
 
+def pins(path):
+    """{name: version} for the `name==version` lines of a requirements file."""
+    import re
+
+    found = {}
+    for line in Path(path).read_text().splitlines():
+        match = re.match(r"^([A-Za-z0-9_.-]+)==(\S+)", line.strip())
+        if match:
+            found[match[1].lower()] = match[2]
+    return found
+
+
 def run(command, **kwargs):
     """Run a command; on failure raise with its output, so a test says what went wrong."""
     result = subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)

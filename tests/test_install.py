@@ -36,7 +36,9 @@ def installed(wheel, tmp_path_factory):
     assert python, "Python 3.11 (the course's pinned Python) is not on this machine"
     venv = launch_env.make_venv(python, tmp_path_factory.mktemp("venv") / "env")
     requirements = launch_env.ROOT / "requirements.txt"
-    launch_env.pip_install(venv, "-c", requirements, str(wheel), "ipykernel", "nbval", "pytest")
+    tools = launch_env.pins(launch_env.ROOT / "requirements-test.txt")
+    launch_env.pip_install(venv, "-c", requirements, str(wheel), "ipykernel",
+                           f"nbval=={tools['nbval']}", f"pytest=={tools['pytest']}")
     return venv
 
 

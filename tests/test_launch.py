@@ -37,27 +37,78 @@ def test_colab_cell_installs_a_fixed_ref_only_on_colab():
     assert f"git+{CONFIG['repository']}@{CONFIG['ref']}" in cell
 
 
-def test_settings_reject_a_non_github_address(monkeypatch, tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[tool.nnfs-course]\nrepository = "ftp://x"\nref = "v1"\n')
+def test_settings_reject_a_non_github_address_and_a_missing_branch(monkeypatch, tmp_path):
     monkeypatch.setattr(launch_links, "ROOT", tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.nnfs-course]\nrepository = "ftp://x"\nref = "v1"\nhub_branch = "main"\n')
     with pytest.raises(ValueError, match="github.com/OWNER/NAME"):
+        launch_links.settings()
+    (tmp_path / "pyproject.toml").write_text('[tool.nnfs-course]\nrepository = "https://github.com/a/b"\nref = "v1"\n')
+    with pytest.raises(ValueError, match="hub_branch must be"):
         launch_links.settings()
 
 
-def pins(path):
-    found = {}
-    for line in path.read_text().splitlines():
-        match = re.match(r"^([A-Za-z0-9_.-]+)==(\S+)", line.strip())
-        if match:
-            found[match[1].lower()] = match[2]
-    return found
+def render_commonmark(text):
+    from markdown_it import MarkdownIt
+    return MarkdownIt("commonmark").render(text)
+
+
+@pytest.mark.parametrize("path", [ROOT / "README.md"] + NOTEBOOKS, ids=["README.md"] + [p.name for p in NOTEBOOKS])
+def test_badges_render_as_images(path):
+    """The badge line is Markdown between HTML comments on lines of their own: rendered by a
+    CommonMark renderer, both badges are images inside links, and no raw "[![" shows."""
+    text = path.read_text() if path.suffix == ".md" else nbformat.read(path, as_version=4).cells[0].source
+    html = render_commonmark(text)
+    assert html.count('<img src="https://mybinder.org/badge_logo.svg"') == 1, html[:600]
+    assert html.count('<img src="https://colab.research.google.com/assets/colab-badge.svg"') == 1, html[:600]
+    assert "[![" not in html, "badge Markdown shows as raw text"
+
+
+from launch_env import pins  # noqa: E402
+
+TEST_TOOLS = {"pytest", "nbval", "hypothesis", "playwright", "nbgitpuller", "markdown-it-py"}
+
+
+def readme_command(marker):
+    readme = (ROOT / "README.md").read_text()
+    return re.search(r"<!-- %s -->\n```bash\n(.+)\n```" % marker, readme).group(1)
+
+
+def test_the_learners_install_is_lean_and_the_test_install_adds_the_tools():
+    assert "-r requirements.txt " in readme_command("open-command")
+    assert "-r requirements-test.txt " in readme_command("test-command")
+    runtime, test = pins(ROOT / "requirements.txt"), pins(ROOT / "requirements-test.txt")
+    assert not TEST_TOOLS & set(runtime), "test tools do not belong in the learner's install"
+    assert TEST_TOOLS <= set(test)
+    assert "-r requirements.txt" in (ROOT / "requirements-test.txt").read_text().splitlines()
+
+
+def test_the_runtime_pins_cover_every_package_the_notebooks_and_helpers_import():
+    import ast
+    import sys as _sys
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    provided = {"numpy", "nnfs", "matplotlib", "sympy", "ipywidgets", "IPython", "nnfs_helpers",
+                "ipykernel", "jupyterlab", "matplotlib_inline"}
+    sources = [c.source for p in NOTEBOOKS for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"]
+    sources = [TransformerManager().transform_cell(s) for s in sources]
+    sources += [p.read_text() for p in (ROOT / "nnfs_helpers").rglob("*.py")]
+    imported = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {name for name in imported if name not in _sys.stdlib_module_names}
+    assert third_party <= provided, f"imported but not in requirements.txt: {sorted(third_party - provided)}"
+    assert {"numpy", "nnfs", "matplotlib", "sympy", "ipywidgets"} <= set(pins(ROOT / "requirements.txt"))
 
 
 def test_binder_pins_agree_with_requirements_and_install_the_package():
     root, binder = pins(ROOT / "requirements.txt"), pins(ROOT / "binder" / "requirements.txt")
     assert binder and all(root.get(name) == version for name, version in binder.items()), \
         "binder/requirements.txt must use the same pins as requirements.txt"
-    assert not {"pytest", "nbval", "hypothesis", "playwright"} & set(binder), "keep the Binder image lean"
+    assert not TEST_TOOLS & set(binder), "keep the Binder image lean"
     lines = [l.strip() for l in (ROOT / "binder" / "requirements.txt").read_text().splitlines()]
     assert "." in lines, "Binder installs nnfs_helpers from the repository itself"
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
@@ -66,7 +117,7 @@ def test_binder_pins_agree_with_requirements_and_install_the_package():
 def test_nbgitpuller_link_is_built_from_the_setting():
     url = launch_links.nbgitpuller_url(CONFIG, "https://hub.example.org/")
     assert url.startswith("https://hub.example.org/hub/user-redirect/git-pull?repo=")
-    assert "branch=" + CONFIG["ref"] in url and "01_single_neuron.ipynb" in url
+    assert "branch=" + CONFIG["hub_branch"] in url and "01_single_neuron.ipynb" in url
     with pytest.raises(ValueError, match="JupyterHub's address"):
         launch_links.nbgitpuller_url(CONFIG, "not a url")
 

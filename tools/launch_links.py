@@ -4,8 +4,10 @@
     python tools/launch_links.py --check   # exit 1 if anything is out of date
     python tools/launch_links.py --hub https://hub.example.org   # print an nbgitpuller link
 
-`[tool.nnfs-course]` in pyproject.toml holds the repository address and the tag or
-branch to launch. From them this writes: the badge line between `<!-- badges -->` and
+`[tool.nnfs-course]` in pyproject.toml holds the repository address, the fixed `ref` (a tag or
+commit) that Binder and Colab launch, and the `hub_branch` that a JupyterHub's nbgitpuller link
+follows (nbgitpuller pulls updates with `git diff ..origin/BRANCH`, so it needs a branch: a tag
+fails on the second click). From them this writes: the badge line between `<!-- badges -->` and
 `<!-- /badges -->` in README.md and in each notebook's first cell, and each notebook's
 cell tagged `colab`, which installs `nnfs_helpers` from that tag on Colab only.
 """
@@ -27,6 +29,8 @@ BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 COLAB_CELL = '''# On Colab, install the course's helper package first; anywhere else this cell does nothing.
+# If pip then says "you may need to restart the kernel", carry on without restarting: that note
+# is for packages imported before they were installed, and nothing of the course is imported yet.
 import sys
 if "google.colab" in sys.modules:
     %pip install --quiet "nnfs_helpers @ git+{repository}@{ref}"'''
@@ -35,10 +39,14 @@ if "google.colab" in sys.modules:
 def settings():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["nnfs-course"]
     repository, ref = config["repository"].rstrip("/"), config["ref"]
+    hub_branch = config.get("hub_branch", "")
     match = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+)", repository)
     if not match:
         raise ValueError(f"[tool.nnfs-course] repository must be https://github.com/OWNER/NAME, got {repository!r}")
-    return {"repository": repository, "ref": ref, "slug": f"{match[1]}/{match[2]}"}
+    for name, value in (("ref", ref), ("hub_branch", hub_branch)):
+        if not re.fullmatch(r"[\w.][\w./-]*", value or ""):
+            raise ValueError(f"[tool.nnfs-course] {name} must be a git tag, commit or branch name, got {value!r}")
+    return {"repository": repository, "ref": ref, "hub_branch": hub_branch, "slug": f"{match[1]}/{match[2]}"}
 
 
 def binder_url(config, notebook=None):
@@ -55,7 +63,7 @@ def nbgitpuller_url(config, hub, notebook="01_single_neuron.ipynb"):
     if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", hub or ""):
         raise ValueError(f"hub must be the JupyterHub's address, such as https://hub.example.org, got {hub!r}")
     folder = config["slug"].split("/")[1]
-    query = urlencode({"repo": config["repository"], "branch": config["ref"],
+    query = urlencode({"repo": config["repository"], "branch": config["hub_branch"],
                        "urlpath": f"lab/tree/{folder}/notebooks/{notebook}"})
     return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
 
@@ -63,8 +71,10 @@ def nbgitpuller_url(config, hub, notebook="01_single_neuron.ipynb"):
 def badge_line(config, notebook=None):
     """Markdown badges; for the README (notebook=None) Colab opens notebook 01."""
     first = notebook or min(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    return (f"<!-- badges -->[![Open in Binder]({BINDER_BADGE})]({binder_url(config, notebook or first)}) "
-            f"[![Open in Colab]({COLAB_BADGE})]({colab_url(config, first)})<!-- /badges -->")
+    # The comments stand on lines of their own: a line that starts with "<!--" is an HTML block
+    # in CommonMark, and Markdown on the same line would show as raw text.
+    return (f"<!-- badges -->\n[![Open in Binder]({BINDER_BADGE})]({binder_url(config, notebook or first)}) "
+            f"[![Open in Colab]({COLAB_BADGE})]({colab_url(config, first)})\n<!-- /badges -->")
 
 
 def apply_to_notebook(notebook, name, config):
