@@ -1,5 +1,6 @@
 """The workshop edition (no solutions) is deterministic and runs cleanly."""
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -8,7 +9,7 @@ from nbclient import NotebookClient
 
 import workshop_edition
 
-NOTEBOOKS = sorted(workshop_edition.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = [workshop_edition.NOTEBOOKS / name for name, _ in workshop_edition.committed_notebooks()]
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +23,41 @@ def test_edition_is_deterministic(edition, tmp_path):
     assert [p.name for p in again] == [p.name for p in edition]
     for first, second in zip(edition, again):
         assert first.read_bytes() == second.read_bytes(), f"{first.name} differs between two builds"
+
+
+def test_edition_text_points_to_no_removed_solution(edition):
+    for path in edition:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                text = cell.source.replace(workshop_edition.NOTE, "")
+                assert not re.search(workshop_edition.POINTER, text, re.IGNORECASE), \
+                    f"{path.name}: the text still points to a removed solution: {text[:300]!r}"
+
+
+def test_edition_is_built_from_the_committed_notebooks_not_the_working_copy(tmp_path, monkeypatch):
+    committed = dict(workshop_edition.committed_notebooks())
+    name = sorted(committed)[0]
+    source = workshop_edition.NOTEBOOKS / name
+    original = source.read_bytes()
+    try:
+        notebook = nbformat.reads(committed[name], as_version=4)
+        notebook.cells[0].source += "\n\nA learner's unsaved experiment."
+        nbformat.write(notebook, source)
+        built = workshop_edition.build(tmp_path)
+    finally:
+        source.write_bytes(original)
+    text = (tmp_path / name).read_text()
+    assert "unsaved experiment" not in text and len(built) == len(committed)
+
+
+def test_a_sentence_pointing_to_a_solution_is_removed():
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_markdown_cell("Try it first. The solution below trains it (open the hidden solution if stuck). "
+                                      "Small steps near a good solution help."),
+    ])
+    text = workshop_edition.strip_solutions(notebook).cells[1].source
+    assert text.strip() == "Try it first. Small steps near a good solution help."
 
 
 def test_edition_has_no_solutions_and_no_outputs(edition):

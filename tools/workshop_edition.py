@@ -1,15 +1,20 @@
 """Generate the workshop edition: the notebooks without their solutions.
 
-    python tools/workshop_edition.py                 # writes workshop/notebooks/
-    python tools/workshop_edition.py --out DIR
+    .venv/bin/python tools/workshop_edition.py                 # writes workshop/notebooks/
+    .venv/bin/python tools/workshop_edition.py --out DIR --ref v1.0
 
-Cells tagged `solution` are removed; the learners' exercise cells stay as the stubs they
-are; every output and execution count is cleared so learners start from a clean page.
-The result is deterministic (the same notebooks always give the same bytes) and is not
-committed: `workshop/` is in .gitignore. Hand it out, or publish it for nbgitpuller.
+The notebooks are read from git, as committed (`--ref`, default HEAD), never from the working
+copy, which may hold a learner's or an author's unsaved experiments. Cells tagged `solution`
+are removed, and so is every sentence that points to a solution cell; the learners' exercise
+cells stay as the stubs they are; every output and execution count is cleared so learners
+start from a clean page. The result is deterministic (the same commit always gives the same
+bytes) and is not committed: `workshop/` is in .gitignore. Hand it out, or publish it for
+nbgitpuller.
 """
 
 import argparse
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,28 +27,64 @@ NOTE = ("> **Workshop edition:** the worked solutions are removed. Write your an
         "exercise cell and run the check below it.")
 
 
+# A sentence (or parenthesis) in the notebooks' text that points to the worked solution.
+POINTER = r"\b(?:the|worked|hidden)\s+(?:worked\s+)?solutions?\b"
+PARENTHESIS = re.compile(r"\s*\([^()]*%s[^()]*\)" % POINTER, re.IGNORECASE)
+
+
+def drop_solution_references(markdown):
+    """Remove each parenthesis and sentence of `markdown` that points to a solution cell
+    (only paragraphs that contain such a pointer are touched)."""
+    paragraphs = markdown.split("\n\n")
+    for index, paragraph in enumerate(paragraphs):
+        if not re.search(POINTER, paragraph, re.IGNORECASE):
+            continue
+        paragraph = PARENTHESIS.sub("", paragraph)
+        sentences = re.split(r"(?<=[.!?])\s+", paragraph)
+        paragraphs[index] = " ".join(s for s in sentences if not re.search(POINTER, s, re.IGNORECASE))
+    return "\n\n".join(p for p in paragraphs if p.strip())
+
+
 def strip_solutions(notebook):
-    """Return a copy of `notebook` without solutions or outputs."""
+    """Return a copy of `notebook` without solutions, references to them, or outputs."""
     edition = nbformat.from_dict(notebook)
     edition.cells = [c for c in edition.cells if "solution" not in c.get("metadata", {}).get("tags", [])]
     for cell in edition.cells:
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
+        elif cell.cell_type == "markdown":
+            cell.source = drop_solution_references(cell.source)
     first = edition.cells[0]
     if first.cell_type == "markdown" and NOTE not in first.source:
         first.source = first.source.rstrip("\n") + "\n\n" + NOTE
     return edition
 
 
-def build(out=DEFAULT_OUT):
+def committed_notebooks(ref="HEAD"):
+    """(name, text) of every notebook as committed at `ref`."""
+    def git(*args):
+        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"workshop_edition: git {' '.join(args)} failed: {result.stderr.strip()} "
+                             "(the edition is built from the notebooks as committed in git)")
+        return result.stdout
+
+    names = [n for n in git("ls-tree", "--name-only", ref, "notebooks/").splitlines()
+             if re.fullmatch(r"notebooks/\d\d_[^/]+\.ipynb", n)]
+    if not names:
+        raise SystemExit(f"workshop_edition: no notebooks committed at {ref}")
+    return [(Path(name).name, git("show", f"{ref}:{name}")) for name in sorted(names)]
+
+
+def build(out=DEFAULT_OUT, ref="HEAD"):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
-        edition = strip_solutions(nbformat.read(path, as_version=4))
+    for name, text in committed_notebooks(ref):
+        edition = strip_solutions(nbformat.reads(text, as_version=4))
         nbformat.validate(edition)
-        target = out / path.name
+        target = out / name
         nbformat.write(edition, target)
         written.append(target)
     return written
@@ -52,8 +93,9 @@ def build(out=DEFAULT_OUT):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
+    parser.add_argument("--ref", default="HEAD", help="the commit, tag or branch to build from (default HEAD)")
     args = parser.parse_args(argv)
-    for path in build(args.out):
+    for path in build(args.out, args.ref):
         print(f"wrote {path}")
     return 0
 
