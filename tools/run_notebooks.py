@@ -43,10 +43,17 @@ def merge_streams(outputs):
 
 
 def tidy(notebook):
-    """Normalise notebook metadata so every run writes the same file."""
+    """Normalise notebook metadata so every run writes the same file.
+
+    `language_info` is kept exactly as the kernel reported it when the notebook ran (nbclient
+    records it): JupyterLab writes the same on opening, so a notebook opened and closed in the
+    course's environment stays unmodified (on another Python patch version, only its
+    "version" line would change).
+    """
+    language_info = notebook.metadata.get("language_info", {"name": "python"})
     notebook.metadata = nbformat.from_dict({
         "kernelspec": KERNELSPEC,
-        "language_info": {"name": "python"},
+        "language_info": language_info,
         **({"colab": notebook.metadata["colab"]} if "colab" in notebook.metadata else {}),
     })
     for cell in notebook.cells:
