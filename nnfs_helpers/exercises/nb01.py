@@ -337,10 +337,10 @@ def quiz():
             ]),
         Question(
             "Why compute a neuron with np.dot rather than a Python loop?",
-            ["It gives a more accurate result, free of rounding errors",
+            ["It gives a more accurate result, free of any rounding errors",
              "It is the same sum in one fast call, for any number of inputs",
-             "It adds the bias too, so there is one step less to forget",
-             "A Python loop cannot multiply by negative weights correctly"],
+             "It adds the bias as well, so there is one step less to forget",
+             "A plain Python loop cannot multiply by negative weights correctly"],
             answer=1,
             explanations=[
                 "Both round in floating point; they agree up to the last digits or two.",
