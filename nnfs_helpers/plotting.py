@@ -282,3 +282,91 @@ def plot_contour_paths(f, paths, x_range=(-5, 5), y_range=(-5, 5), ax=None, titl
     if paths:
         ax.legend(fontsize=8)
     return ax
+
+
+# --- Notebook 02: a layer on a batch, drawn as matrices ---------------------------------------
+
+from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+
+# Orange for negative, white for zero, blue for positive (two Okabe-Ito colours).
+SIGNED_CMAP = LinearSegmentedColormap.from_list("signed", [COLOURS[5], "white", COLOURS[0]])
+__all__ += ["SIGNED_CMAP", "plot_layer_product"]
+
+
+def _matrix(values, name, ndim=2):
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}") from None
+    if ndim == 1 and array.ndim == 2 and array.shape[0] == 1:
+        array = array[0]
+    if array.ndim != ndim:
+        want = "(n_neurons,) or (1, n_neurons)" if ndim == 1 else "2-D (rows, columns)"
+        raise ValueError(f"{name} must be {want}, got shape {array.shape}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} contains NaN or infinity")
+    return array
+
+
+def _draw_matrix(ax, matrix, left, label, norm, outline, label_y):
+    """Numbered, coloured squares with the top-left corner at (left, 0); returns the right edge."""
+    for (i, j), value in np.ndenumerate(matrix):
+        ax.add_patch(Rectangle((left + j, -i - 1), 1, 1, facecolor=SIGNED_CMAP(norm(value)),
+                               edgecolor="white", linewidth=1.5))
+        ax.text(left + j + 0.5, -i - 0.5, f"{value:.3g}", ha="center", va="center", fontsize=8)
+    row, column, height, width = outline
+    ax.add_patch(Rectangle((left + column, -row - height), width, height, fill=False,
+                           edgecolor=COLOURS[7], linewidth=2.5))
+    ax.text(left + matrix.shape[1] / 2, label_y, label, ha="center", va="top", fontsize=9)
+    return left + matrix.shape[1]
+
+
+def plot_layer_product(inputs, weights_t, biases, outputs, sample=0, neuron=0, ax=None):
+    """Draw `inputs @ weights_t + biases = outputs` as coloured squares with their values.
+
+    `inputs` is (n_samples, n_inputs), `weights_t` (n_inputs, n_neurons), one column per
+    neuron, `biases` (n_neurons,) and `outputs` (n_samples, n_neurons). Row `sample` of the
+    inputs, column `neuron` of the weights, that neuron's bias and the output they give are
+    outlined. Blue is positive, orange negative, white zero. Returns the axes.
+    """
+    x = _matrix(inputs, "inputs")
+    w = _matrix(weights_t, "weights_t")
+    b = _matrix(biases, "biases", ndim=1)
+    out = _matrix(outputs, "outputs")
+    n_samples, n_inputs = x.shape
+    if w.shape[0] != n_inputs:
+        raise ValueError(f"weights_t must have one row per input ({n_inputs}), got shape {w.shape}: "
+                         "pass the weights with one column per neuron")
+    n_neurons = w.shape[1]
+    if b.shape != (n_neurons,):
+        raise ValueError(f"biases must hold one bias per neuron ({n_neurons}), got shape {b.shape}")
+    if out.shape != (n_samples, n_neurons):
+        raise ValueError(f"outputs must have shape (n_samples, n_neurons) = {(n_samples, n_neurons)}, "
+                         f"got {out.shape}")
+    for value, name, limit in [(sample, "sample", n_samples), (neuron, "neuron", n_neurons)]:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= value < limit:
+            raise ValueError(f"{name} must be a whole number from 0 to {limit - 1}, got {value!r}")
+    if ax is None:
+        width = n_inputs + 2 * n_neurons + 1 + 4.5
+        _, ax = plt.subplots(figsize=(min(0.62 * width + 1, 14), 0.62 * (max(n_samples, n_inputs) + 2) + 0.6))
+    else:
+        ax = _axes(ax)
+    largest = max(np.abs(m).max() for m in (x, w, b, out)) or 1.0
+    norm = plt.Normalize(vmin=-largest, vmax=largest)   # white at 0
+    label_y = -max(n_samples, n_inputs) - 0.4
+    middle = -min(n_samples, n_inputs) / 2
+    right = _draw_matrix(ax, x, 0, f"inputs  {x.shape}\n{n_samples} samples × {n_inputs} inputs", norm,
+                         (sample, 0, 1, n_inputs), label_y)
+    pieces = [("@", w, f"weights.T  {w.shape}\n{n_inputs} inputs × {n_neurons} neurons", (0, neuron, n_inputs, 1)),
+              ("+", b[None, :], f"biases  ({n_neurons},)\nadded to every row", (0, neuron, 1, 1)),
+              ("=", out, f"output  {out.shape}\n{n_samples} samples × {n_neurons} neurons", (sample, neuron, 1, 1))]
+    for symbol, matrix, label, outline in pieces:
+        ax.text(right + 0.75, middle, symbol, fontsize=18, ha="center", va="center")
+        right = _draw_matrix(ax, matrix, right + 1.5, label, norm, outline, label_y)
+    ax.set(xlim=(-0.3, right + 0.3), ylim=(label_y - 1.2, 0.3),
+           title=f"A layer on a batch: {x.shape} @ {w.shape} + ({n_neurons},) → {out.shape}; "
+                 f"outlined: sample {sample} through neuron {neuron}")
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax

@@ -5,8 +5,9 @@ import pytest
 
 from nnfs_helpers import restore_numpy, setup
 from nnfs_helpers.checking import NOT_SOLVED
+from nnfs_helpers.exercises import nb01
 from nnfs_helpers.exercises.nb01 import (check_line_through_points, check_neuron_output,
-                                         check_output_change)
+                                         check_output_change, numpy_used_by)
 
 
 def verdict(result):
@@ -23,24 +24,91 @@ def right_loop(inputs, weights, bias):
     return total + bias
 
 
-def right_numpy(inputs, weights, bias):
-    return np.dot(inputs, weights) + bias
+def right_by_index(inputs, weights, bias):
+    total = bias
+    for i in range(len(inputs)):
+        total = total + inputs[i] * weights[i]
+    return total
 
 
-@pytest.mark.parametrize("func", [right_loop, right_numpy,
+def right_with_helper(inputs, weights, bias):
+    return right_loop(inputs, weights, bias)
+
+
+@pytest.mark.parametrize("func", [right_loop, right_by_index, right_with_helper,
                                   lambda x, w, b: sum(a * c for a, c in zip(x, w)) + b])
 def test_neuron_output_accepts_right_answers(func):
     ok, message = verdict(check_neuron_output(func))
     assert ok, message
 
 
-def test_neuron_output_accepts_float32_under_the_reproducible_setup():
-    setup()
+# The exercise says "without NumPy": a NumPy answer gives the right number, so the check must
+# see NumPy at work, in the code (np.dot, numpy.dot, from numpy import dot, a helper that uses
+# np) or in the type of the answer (a NumPy scalar), whatever the reproducible setup does.
+
+def right_numpy(inputs, weights, bias):
+    return np.dot(inputs, weights) + bias
+
+
+def numpy_as_float(inputs, weights, bias):
+    return float(np.dot(inputs, weights)) + bias
+
+
+def numpy_imported_inside(inputs, weights, bias):
+    import numpy
+    return float(numpy.sum(numpy.array(inputs) * numpy.array(weights))) + bias
+
+
+def numpy_in_a_helper(inputs, weights, bias):
+    return float(right_numpy(inputs, weights, bias))
+
+
+def numpy_in_a_nested_function(inputs, weights, bias):
+    def products():
+        return np.multiply(inputs, weights)
+    return float(sum(products())) + bias
+
+
+def numpy_array_in_a_loop(inputs, weights, bias):
+    total = 0.0
+    for x, w in zip(np.asarray(inputs), weights):
+        total += x * w
+    return float(total + bias)
+
+
+NUMPY_ANSWERS = [right_numpy, numpy_as_float, numpy_imported_inside, numpy_in_a_helper,
+                 numpy_in_a_nested_function, numpy_array_in_a_loop,
+                 lambda x, w, b: float(np.dot(x, w) + b)]
+
+
+@pytest.mark.parametrize("func", NUMPY_ANSWERS)
+@pytest.mark.parametrize("reproducible", [False, True])
+def test_neuron_output_rejects_numpy_with_a_clear_message(func, reproducible):
+    if reproducible:
+        setup()
     try:
-        ok, message = verdict(check_neuron_output(right_numpy))
+        ok, message = verdict(check_neuron_output(func))
     finally:
         restore_numpy()
-    assert ok, message
+    assert not ok
+    assert "uses NumPy" in message and "plain Python" in message, message
+
+
+def test_neuron_output_rejects_a_numpy_result_that_the_code_hides():
+    hidden = {"dot": __import__("numpy").dot}
+    exec("def neuron_output(inputs, weights, bias):\n    return globals()['dot'](inputs, weights) + bias",
+         hidden)
+    ok, message = verdict(check_neuron_output(hidden["neuron_output"]))
+    assert not ok and "returned a NumPy" in message, message
+
+
+def test_numpy_detector_sees_only_numpy():
+    from numpy import dot
+    assert numpy_used_by(right_loop) == [] and numpy_used_by(right_with_helper) == []
+    assert numpy_used_by(right_numpy) == ["np"]
+    assert numpy_used_by(lambda a, b: dot(a, b)) == ["dot"]
+    assert numpy_used_by(numpy_imported_inside) == ["numpy"]
+    assert numpy_used_by(print) == [] and numpy_used_by(42) == [] and numpy_used_by(None) == []
 
 
 def stub(inputs, weights, bias):

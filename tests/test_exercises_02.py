@@ -5,8 +5,8 @@ import pytest
 
 from nnfs_helpers import restore_numpy, setup
 from nnfs_helpers.checking import NOT_SOLVED
-from nnfs_helpers.exercises.nb02 import (EXPECTED_SHAPES, SHAPE_QUESTION, check_dot_product,
-                                         check_layer_output, check_predicted_shapes)
+from nnfs_helpers.exercises.nb02 import (EXPECTED_SHAPES, SHAPE_CASES, SHAPE_QUESTION,
+                                         check_layer_output, check_predicted_shapes, check_shape_of)
 
 
 def verdict(result):
@@ -21,106 +21,139 @@ def reproducible_numpy():
     restore_numpy()
 
 
-# --- Exercise 1: dot_product -------------------------------------------------------------
+# --- Exercise 1: shape_of ----------------------------------------------------------------
 
-def dot_loop(a, b):
-    total = 0
-    for a_i, b_i in zip(a, b):
-        total += a_i * b_i
-    return total
-
-
-def dot_range(a, b):
-    total = 0.0
-    for i in range(len(a)):
-        total += a[i] * b[i]
-    return total
+def shape_loop(nested):
+    shape = []
+    while isinstance(nested, list):
+        shape.append(len(nested))
+        nested = nested[0]
+    return tuple(shape)
 
 
-@pytest.mark.parametrize("func", [dot_loop, dot_range, np.dot,
-                                  lambda a, b: sum(x * y for x, y in zip(a, b)),
-                                  lambda a, b: [dot_loop(a, b)][0]])
-def test_dot_product_accepts_right_answers(func):
-    ok, message = verdict(check_dot_product(func))
+def shape_recursive(nested):
+    if not isinstance(nested, list):
+        return ()
+    return (len(nested),) + shape_recursive(nested[0])
+
+
+def shape_type_check(nested):
+    lengths = ()
+    level = nested
+    while type(level) == list:  # noqa: E721
+        lengths = lengths + (len(level),)
+        level = level[-1]
+    return lengths
+
+
+def test_the_cases_are_rectangular_and_their_shapes_are_numpys():
+    for nested in SHAPE_CASES:
+        assert shape_loop(nested) == np.array(nested).shape
+
+
+@pytest.mark.parametrize("func", [shape_loop, shape_recursive, shape_type_check])
+def test_shape_of_accepts_right_answers(func):
+    ok, message = verdict(check_shape_of(func))
     assert ok, message
 
 
-def test_dot_product_accepts_float32_under_the_reproducible_setup(reproducible_numpy):
-    ok, message = verdict(check_dot_product(lambda a, b: np.dot(a, b)))
-    assert ok, message
-
-
-def dot_stub(a, b):
+def shape_stub(nested):
     ...
 
 
-def dot_forgot_return(a, b):
-    total = dot_loop(a, b)  # noqa: F841
+def shape_forgot_return(nested):
+    shape = shape_loop(nested)  # noqa: F841
 
 
-@pytest.mark.parametrize("answer", [dot_stub, dot_forgot_return, None, ...])
-def test_dot_product_stub_is_not_solved(answer):
-    ok, message = verdict(check_dot_product(answer))
+@pytest.mark.parametrize("answer", [shape_stub, shape_forgot_return, None, ...])
+def test_shape_of_stub_is_not_solved(answer):
+    ok, message = verdict(check_shape_of(answer))
     assert not ok and message.startswith(NOT_SOLVED)
 
 
-def not_summed(a, b):
-    return [x * y for x, y in zip(a, b)]
+def reversed_shape(nested):
+    return shape_loop(nested)[::-1]
 
 
-def stops_early(a, b):
-    return sum(a[i] * b[i] for i in range(len(a) - 1))
+def one_level_early(nested):
+    shape = []
+    while isinstance(nested[0], list):
+        shape.append(len(nested))
+        nested = nested[0]
+    return tuple(shape)
 
 
-def starts_late(a, b):
-    return sum(a[i] * b[i] for i in range(1, len(a)))
+def no_stepping_in(nested):
+    return tuple(len(nested) for _ in shape_loop(nested))
 
 
-def three_terms(a, b):
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+def counts_into_numbers(nested):
+    shape = []
+    while True:
+        shape.append(len(nested))
+        nested = nested[0]
 
 
-def assigns(a, b):
-    for x, y in zip(a, b):
-        total = x * y
-    return total
+def three_levels_only(nested):
+    return (len(nested), len(nested[0]), len(nested[0][0]))
 
 
-def mutates(a, b):
-    for i, y in enumerate(b):
-        a[i] *= y
-    return sum(a)
+def mutates(nested):
+    shape = shape_loop(nested)
+    nested.clear()
+    return shape
+
+
+def numpy_shape(nested):
+    return np.array(nested).shape
+
+
+def numpy_ndim_loop(nested):
+    return tuple(int(n) for n in np.shape(nested))
 
 
 @pytest.mark.parametrize("func, words", [
-    (not_summed, "did not add"),
-    (stops_early, "last pair"),
-    (starts_late, "first pair"),
-    (three_terms, "exactly three pairs"),
-    (lambda a, b: dot_loop(a, b) if len(a) > 1 else a[0] * b[0] + a[1] * b[1], "IndexError"),
-    (lambda a, b: a[0] * b[0] + a[1] * b[1] + a[2] * b[2] if len(a) >= 3 else dot_loop(a, b),
-     "exactly three pairs"),
-    (assigns, "total +="),
-    (lambda a, b: sum(a) * sum(b), "sum of a by the sum of b"),
-    (lambda a, b: sum(a) + sum(b), "added the entries"),
-    (lambda a, b: [dot_loop(a, b)], "list holding one number"),
-    (lambda a, b: [1.0, 2.0], "several numbers"),
-    (mutates, "changed the lists"),
-    (lambda a, b: 1 / 0, "ZeroDivisionError"),
-    (lambda a, b: "20", "str"),
-    (lambda a, b: float("nan"), "NaN"),
-    (lambda a, b: [[1, 2], [3]], "same length"),
-    (lambda a, b: 19.0, "should be 20"),
+    (reversed_shape, "reverse order"),
+    (one_level_early, "stopped too early"),
+    (no_stepping_in, "outermost one"),
+    (lambda nested: len(shape_loop(nested)), "number of levels"),
+    (lambda nested: shape_loop(nested)[0], "with the comma"),
+    (lambda nested: int(np.prod(shape_loop(nested))) if len(shape_loop(nested)) > 1 else 99, "uses NumPy"),
+    (lambda nested: len(nested), "the outermost list only"),
+    (lambda nested: list(shape_loop(nested)), "as a list"),
+    (lambda nested: shape_loop(nested) + (1,), "more levels"),
+    (counts_into_numbers, "isinstance"),
+    (three_levels_only, "TypeError"),
+    (mutates, "changed the list"),
+    (numpy_shape, "uses NumPy"),
+    (numpy_ndim_loop, "uses NumPy"),
+    (lambda nested: "(4,)", "text"),
+    (lambda nested: (4.0,), "whole number"),
+    (lambda nested: {"shape": (4,)}, "dict"),
+    (lambda nested: (5,), "should be (1, 3)"),
+    (lambda nested: shape_loop(nested) if len(nested) != 4 else (4, 1), "should be (4,)"),
 ])
-def test_dot_product_names_the_mistake(func, words):
-    ok, message = verdict(check_dot_product(func))
+def test_shape_of_names_the_mistake(func, words):
+    ok, message = verdict(check_shape_of(func))
     assert not ok
     assert words in message, message
 
 
-@pytest.mark.parametrize("answer", [20, "dot_product", [1, 2, 3], {"a": 1}])
-def test_dot_product_rejects_non_functions(answer):
-    ok, message = verdict(check_dot_product(answer))
+def size_instead(nested):
+    total = 1
+    for n in shape_loop(nested):
+        total *= n
+    return total
+
+
+def test_shape_of_names_size_for_a_product():
+    ok, message = verdict(check_shape_of(size_instead))
+    assert not ok and "number of entries" in message, message
+
+
+@pytest.mark.parametrize("answer", [20, "shape_of", [1, 2, 3], {"a": 1}])
+def test_shape_of_rejects_non_functions(answer):
+    ok, message = verdict(check_shape_of(answer))
     assert not ok and "expected a function" in message
 
 
@@ -252,6 +285,6 @@ def test_checks_never_raise_on_odd_answers():
     odd = [0, 1.5, float("nan"), "text", b"bytes", [], [[1, 2], [3]], {"x": 1}, object(), print,
            lambda *args: np.array([[np.inf]]), lambda *args: {"a": 1}, lambda *args: [[1, 2], [3]]]
     for answer in odd:
-        for check in (check_dot_product, check_layer_output, check_predicted_shapes):
+        for check in (check_shape_of, check_layer_output, check_predicted_shapes):
             result = check(answer)
             assert type(result).__name__ == "CheckResult" and not result

@@ -15,7 +15,7 @@ def verdict(result):
     return result.passed, result.message
 
 
-# --- Exercise 1: stable sigmoid -----------------------------------------------------------
+# --- Exercise 3 (optional): stable sigmoid -----------------------------------------------------------
 
 def stable_sigmoid(z):
     small = np.exp(-np.abs(z))
@@ -76,6 +76,69 @@ def test_sigmoid_names_the_mistake(wrong, words):
     assert words in message, message
 
 
+# Silencing the overflow warning does not avoid the overflow: the check must still reject it.
+
+def errstate_sigmoid(z):
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-z))
+
+
+def errstate_all_where_sigmoid(z):
+    with np.errstate(all="ignore"):
+        return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+
+
+def seterr_sigmoid(z):
+    old = np.seterr(over="ignore")
+    try:
+        return 1 / (1 + np.exp(-z))
+    finally:
+        np.seterr(**old)
+
+
+def warnings_filter_sigmoid(z):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return 1 / (1 + np.exp(-z))
+
+
+def hidden_errstate_sigmoid(z):  # no telltale name in the code: only the overflow itself shows
+    quiet = getattr(np, "err" + "state")
+    with quiet(over="ignore"):
+        return 1 / (1 + np.exp(-z))
+
+
+@pytest.mark.parametrize("silenced", [errstate_sigmoid, errstate_all_where_sigmoid, seterr_sigmoid,
+                                      warnings_filter_sigmoid, hidden_errstate_sigmoid])
+def test_sigmoid_rejects_a_silenced_overflow(silenced):
+    ok, message = verdict(nb03.check_stable_sigmoid(silenced))
+    assert not ok
+    assert "still overflowed" in message and "stops NumPy telling you" in message, message
+    assert not isinstance(np.exp, nb03._ExpSpy), "np.exp is restored"
+
+
+def test_sigmoid_names_the_silencer():
+    ok, message = verdict(nb03.check_stable_sigmoid(errstate_sigmoid))
+    assert "np.errstate" in message, message
+    ok, message = verdict(nb03.check_stable_sigmoid(warnings_filter_sigmoid))
+    assert "warnings" in message, message
+
+
+def test_sigmoid_accepts_a_stable_version_with_a_harmless_errstate():
+    def careful(z):
+        with np.errstate(over="ignore"):
+            return stable_sigmoid(z)
+    ok, message = verdict(nb03.check_stable_sigmoid(careful))
+    assert ok, message
+
+
+def test_sigmoid_check_restores_np_exp_even_when_the_answer_raises():
+    original = np.exp
+    nb03.check_stable_sigmoid(lambda z: 1 / 0)
+    nb03.check_stable_sigmoid(errstate_sigmoid)
+    assert np.exp is original
+
+
 def test_sigmoid_rejects_changing_the_input():
     def in_place(z):
         small = np.exp(-np.abs(z))
@@ -91,7 +154,7 @@ def test_sigmoid_check_handles_a_non_function():
     assert not ok and "expected a function" in message
 
 
-# --- Exercise 2: ramp from a ReLU pair --------------------------------------------------
+# --- Exercise 1: ramp from a ReLU pair --------------------------------------------------
 
 def test_ramp_accepts_the_right_pair():
     ok, message = verdict(nb03.check_ramp_pair(1.25, -0.25, -0.75))
@@ -128,7 +191,7 @@ def test_ramp_pair_output_is_the_pair():
     np.testing.assert_allclose(nb03.ramp_pair_output(x, 1.25, -0.25, -0.75), [0, 0, 0.25, 0.5, 0.5])
 
 
-# --- Exercise 3: ReLU with a mask -------------------------------------------------------
+# --- Exercise 2: ReLU with a mask -------------------------------------------------------
 
 @pytest.mark.parametrize("right", [
     lambda inputs: np.where(inputs > 0, inputs, 0),

@@ -71,3 +71,50 @@ def test_bad_input_gets_a_clear_error(call, error, phrase):
     with pytest.raises(error) as info:
         call()
     assert phrase in str(info.value)
+
+
+# --- Notebook 02: plot_layer_product ---------------------------------------------------------
+
+BATCH = np.array([[1.0, 2.0, 3.0, 2.5], [2.0, 5.0, -1.0, 2.0], [-1.5, 2.7, 3.3, -0.8]])
+WEIGHTS_T = np.array([[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5], [-0.26, -0.27, 0.17, 0.87]]).T
+BIASES = np.array([2.0, 3.0, 0.5])
+OUTPUTS = BATCH @ WEIGHTS_T + BIASES
+
+
+def test_plot_layer_product_draws_every_entry_and_outlines_the_chosen_pair():
+    ax = plotting.plot_layer_product(BATCH, WEIGHTS_T, BIASES, OUTPUTS, sample=1, neuron=2)
+    texts = [t.get_text() for t in ax.texts]
+    n_entries = BATCH.size + WEIGHTS_T.size + BIASES.size + OUTPUTS.size
+    assert sum(t not in {"@", "+", "="} and "\n" not in t for t in texts) == n_entries
+    assert f"{OUTPUTS[1, 2]:.3g}" in texts and {"@", "+", "="} <= set(texts)
+    outlines = [p for p in ax.patches if not p.get_fill()]
+    assert len(outlines) == 4
+    # The outlined output square is row 1, column 2 of the output matrix.
+    output_left = BATCH.shape[1] + 1.5 + WEIGHTS_T.shape[1] + 1.5 + BIASES.size + 1.5
+    assert outlines[-1].get_xy() == (output_left + 2, -2)
+    assert "sample 1 through neuron 2" in ax.get_title()
+
+
+def test_plot_layer_product_takes_biases_as_a_row_and_an_axes():
+    fig, ax = plt.subplots()
+    assert plotting.plot_layer_product(BATCH, WEIGHTS_T, BIASES[None, :], OUTPUTS, ax=ax) is ax
+    non_square = np.ones((4, 2))
+    ax = plotting.plot_layer_product(non_square, np.ones((2, 3)), np.zeros(3), np.full((4, 3), 2.0))
+    assert "(4, 2) @ (2, 3) + (3,) → (4, 3)" in ax.get_title()
+
+
+@pytest.mark.parametrize("call, error, phrase", [
+    (lambda: plotting.plot_layer_product(BATCH, WEIGHTS_T.T, BIASES, OUTPUTS), ValueError, "one column per neuron"),
+    (lambda: plotting.plot_layer_product(BATCH, WEIGHTS_T, BIASES[:2], OUTPUTS), ValueError, "one bias per neuron"),
+    (lambda: plotting.plot_layer_product(BATCH, WEIGHTS_T, BIASES, OUTPUTS.T[:2]), ValueError, "(n_samples, n_neurons)"),
+    (lambda: plotting.plot_layer_product(BATCH[0], WEIGHTS_T, BIASES, OUTPUTS), ValueError, "2-D"),
+    (lambda: plotting.plot_layer_product("abc", WEIGHTS_T, BIASES, OUTPUTS), TypeError, "array of numbers"),
+    (lambda: plotting.plot_layer_product(BATCH, WEIGHTS_T, BIASES, OUTPUTS, sample=3), ValueError, "0 to 2"),
+    (lambda: plotting.plot_layer_product(BATCH, WEIGHTS_T, BIASES, OUTPUTS, neuron=1.0), ValueError, "whole number"),
+    (lambda: plotting.plot_layer_product(BATCH * np.nan, WEIGHTS_T, BIASES, OUTPUTS), ValueError, "NaN"),
+    (lambda: plotting.plot_layer_product(BATCH, WEIGHTS_T, BIASES, OUTPUTS, ax="ax"), TypeError, "matplotlib Axes"),
+])
+def test_plot_layer_product_bad_input_gets_a_clear_error(call, error, phrase):
+    with pytest.raises(error) as info:
+        call()
+    assert phrase in str(info.value)

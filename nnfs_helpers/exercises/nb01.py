@@ -5,21 +5,27 @@
   through two given points.
 * `check_output_change(output_change)`: how much example B's output changes when
   its third input grows by 1.
+* `quiz()`: the notebook's "Check your understanding" questions.
+* `numpy_used_by(func)`: the NumPy names a function's code refers to (for exercises that
+  ask for plain Python; notebook 02 uses it too).
 
 Every check returns a `CheckResult` and never raises because of the learner's answer.
 """
 
+import builtins
 import copy
 import math
 import numbers
+import types
 
 import numpy as np
 
 from ..checking import (LearnerError, Mistake, call_learner, compare, failed, guarded, passed,
                         to_array)
+from ..quiz import Question, Quiz
 
-__all__ = ["check_neuron_output", "check_line_through_points", "check_output_change",
-           "LINE_POINTS", "EXAMPLE_B"]
+__all__ = ["check_neuron_output", "check_line_through_points", "check_output_change", "quiz",
+           "numpy_used_by", "plain_python_problem", "LINE_POINTS", "EXAMPLE_B"]
 
 EXAMPLE_A = ([1, 2, 3], [0.2, 0.8, -0.5], 2)
 EXAMPLE_B = ([1.0, 2.0, 3.0, 2.5], [0.2, 0.8, -0.5, 1.0], 2.0)
@@ -29,6 +35,75 @@ LINE_POINTS = ((1.0, 4.0), (3.0, 0.0))
 
 
 # --- Exercise 1 --------------------------------------------------------------------------
+
+def _is_numpy(value):
+    """True for the numpy module, its submodules, and functions or classes defined in NumPy."""
+    if isinstance(value, types.ModuleType):
+        return value.__name__ == "numpy" or value.__name__.startswith("numpy.")
+    module = getattr(value, "__module__", None)
+    return isinstance(module, str) and (module == "numpy" or module.startswith("numpy."))
+
+
+def numpy_used_by(func):
+    """The names through which the code of `func` reaches NumPy, such as ['np'] for `np.dot(a, b)`.
+
+    Reads the function's compiled code (no running): every global name it looks up, in it and
+    in the functions defined inside it, is resolved in the function's module; a name that is
+    NumPy (`np`, `numpy`, or `dot` after `from numpy import dot`) is reported, and so is an
+    `import numpy` inside the function. Functions of the learner's own that it calls are
+    followed too. Returns [] for anything that is not a plain Python function.
+    """
+    found, seen = [], set()
+
+    def visit(function):
+        code = getattr(function, "__code__", None)
+        if not isinstance(code, types.CodeType) or code in seen:
+            return
+        seen.add(code)
+        namespace = dict(getattr(function, "__globals__", None) or {})
+        for name, cell in zip(code.co_freevars, getattr(function, "__closure__", None) or ()):
+            try:
+                namespace[name] = cell.cell_contents  # a name from an enclosing function
+            except ValueError:
+                pass
+        codes = [code]
+        while codes:
+            current = codes.pop()
+            for name in current.co_names + current.co_freevars:
+                if name == "numpy":
+                    value = np
+                elif name in namespace:
+                    value = namespace[name]
+                else:
+                    continue  # an attribute name (such as `dot` in `np.dot`) or a builtin
+                if _is_numpy(value):
+                    if name not in found:
+                        found.append(name)
+                elif isinstance(value, types.FunctionType) and getattr(builtins, name, None) is not value:
+                    visit(value)  # a helper function of the learner's own
+            codes.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+
+    try:
+        visit(func)
+    except Exception:  # an odd object: nothing can be said about it
+        return []
+    return found
+
+
+def plain_python_problem(func, answer=None, name="your function", task="write the loop yourself",
+                         shortcut="np.dot does the same in one call; here the point is to write "
+                                  "the loop it runs for you."):
+    """A message for the learner when `func` (or the `answer` it returned) shows NumPy at work, else None."""
+    names = numpy_used_by(func)
+    if names:
+        shown = ", ".join(f"`{n}`" for n in names)
+        return (f"{name} uses NumPy ({shown}), but this exercise asks for plain Python: {task}, "
+                f"with no NumPy at all. {shortcut}")
+    if isinstance(answer, (np.generic, np.ndarray)):
+        return (f"{name} returned a NumPy {type(answer).__name__}, so NumPy did the work somewhere. "
+                f"This exercise asks for plain Python: {task}, with no NumPy at all. {shortcut}")
+    return None
+
 
 def _weighted_sum(inputs, weights):
     return math.fsum(x * w for x, w in zip(inputs, weights))
@@ -67,10 +142,16 @@ def _neuron_mistakes(inputs, weights, bias):
     ]
 
 
+_LOOP_TASK = "multiply and add in a `for` loop over `zip(inputs, weights)` (or with `sum(...)`)"
+
+
 @guarded("Exercise 1: neuron_output")
 def check_neuron_output(neuron_output):
     """Check `neuron_output(inputs, weights, bias)` on examples A and B and a two-input case."""
     title = "Exercise 1: neuron_output"
+    numpy_problem = plain_python_problem(neuron_output, name="Your `neuron_output`", task=_LOOP_TASK)
+    if numpy_problem:
+        return failed(title, numpy_problem)
     for index, (inputs, weights, bias) in enumerate((EXAMPLE_A, EXAMPLE_B, EXAMPLE_C)):
         given = (list(inputs), list(weights), bias)
         arguments = copy.deepcopy(given)
@@ -92,6 +173,10 @@ def check_neuron_output(neuron_output):
         if list(arguments) != list(given):
             return failed(title, "Your function changed the lists it was given. Compute the output "
                                  "without modifying `inputs` or `weights`.")
+        numpy_problem = plain_python_problem(neuron_output, answer, name="Your `neuron_output`",
+                                             task=_LOOP_TASK)
+        if numpy_problem:
+            return failed(title, numpy_problem)
     return passed(title, "right for examples A and B and for a two-input neuron. "
                          "That loop is exactly what np.dot does for you.")
 
@@ -206,3 +291,61 @@ def check_output_change(output_change):
                    success="the output changes by exactly the third weight. The bias cancels, "
                            "and each weight is the slope of the output along its own input.")
 
+
+
+# --- Quiz --------------------------------------------------------------------------------
+
+def quiz():
+    """The questions of notebook 01's "Check your understanding"."""
+    return Quiz([
+        Question(
+            "A neuron has one input x. Which knob tilts its line y = w·x + b?",
+            ["the bias b, because it is added to every output",
+             "the input x, because the line is drawn against it",
+             "the weight w, which multiplies the input",
+             "neither: every such line rises at 45 degrees"],
+            answer=2,
+            explanations=[
+                "The bias is added to every output alike, so it moves the line up or down without tilting it.",
+                "The input is where the line is read off; changing it moves along the line, not the line itself.",
+                "The weight is the slope: a step of 1 in x changes the output by w.",
+                "Only w = 1 gives 45 degrees (the dashed reference line); other weights give other slopes.",
+            ]),
+        Question(
+            "The bias of a neuron equals its output when ...",
+            ["every input is 0", "every weight is 1", "the inputs equal the weights",
+             "the weights add up to 0"],
+            answer=0,
+            explanations=[
+                "With every input 0 every product is 0, and only the bias is left.",
+                "With weights of 1 the output is the sum of the inputs plus the bias.",
+                "Then the output is the sum of the squared weights plus the bias.",
+                "Each weight multiplies its own input, so the products cancel only for special inputs, "
+                "not in general.",
+            ]),
+        Question(
+            "One of a neuron's weights is -0.5. That input grows by 2, the others stay fixed. "
+            "The output ...",
+            ["rises by 1", "falls by 0.5", "changes by an amount that depends on the other inputs",
+             "falls by 1"],
+            answer=3,
+            explanations=[
+                "A negative weight makes the output fall when its input rises.",
+                "That would be the change for an input that grows by 1.",
+                "A weighted sum changes by w_i times the change of x_i, whatever the other inputs are.",
+                "The change is the weight times the change of the input: -0.5 × 2 = -1.",
+            ]),
+        Question(
+            "Why compute a neuron with np.dot rather than a Python loop?",
+            ["It gives a more accurate result, free of any rounding errors",
+             "It is the same sum in one fast call, for any number of inputs",
+             "It adds the bias as well, so there is one step less to forget",
+             "A plain Python loop cannot multiply by negative weights correctly"],
+            answer=1,
+            explanations=[
+                "Both round in floating point; they agree up to the last digits or two.",
+                "It runs in compiled code, and notebook 02 turns many neurons into one matrix product.",
+                "np.dot only computes the weighted sum; you still add the bias yourself.",
+                "Loops handle negative numbers just fine.",
+            ]),
+    ])

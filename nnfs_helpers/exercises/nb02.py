@@ -1,10 +1,11 @@
 """Exercise checks for notebook 02 · A layer of neurons.
 
-* `check_dot_product(dot_product)`: the dot product of two lists, in plain Python.
+* `check_shape_of(shape_of)`: the shape of a rectangular nested list, in plain Python.
 * `check_layer_output(layer_output)`: a layer's output for a batch, with the weights
   stored one row per neuron (the layout of the lesson, so a transpose is needed).
 * `check_predicted_shapes(predicted_shapes)`: the shapes of a `Layer_Dense`'s weights,
   biases and outputs, predicted before running anything.
+* `quiz()`: the notebook's "Check your understanding" questions.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer.
 """
@@ -17,20 +18,28 @@ import re
 import numpy as np
 
 from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, not_solved, passed
+from ..quiz import Question, Quiz
+from .nb01 import plain_python_problem
 
-__all__ = ["check_dot_product", "check_layer_output", "check_predicted_shapes",
-           "DOT_CASES", "LAYER_CASES", "SHAPE_QUESTION", "EXPECTED_SHAPES"]
+__all__ = ["check_shape_of", "check_layer_output", "check_predicted_shapes", "quiz",
+           "SHAPE_CASES", "LAYER_CASES", "SHAPE_QUESTION", "EXPECTED_SHAPES"]
 
-DOT_TITLE = "Exercise 1: dot product"
+SHAPE_OF_TITLE = "Exercise 1: the shape of a nested list"
 LAYER_TITLE = "Exercise 2: a layer's output for a batch"
 SHAPES_TITLE = "Exercise 3: predict the shapes"
 
-# The lesson's pair, then the neuron of notebook 01 (four entries: catches code written for
-# exactly three), then one entry (catches code that reads a fixed number of items).
-DOT_CASES = [
-    ([1.0, 2.0, 3.0], [2.0, 3.0, 4.0]),
-    ([1.0, 2.0, 3.0, 2.5], [0.2, 0.8, -0.5, 1.0]),
-    ([-1.5], [4.0]),
+# Exercise 1: rectangular nested lists of 1 to 4 levels: the lesson's three arrays, lists
+# where one length is 1 (catches counting the wrong level), a long inner level, and four
+# levels (catches code written for exactly three).
+SHAPE_CASES = [
+    [[0.5, -1.0, 2.0]],  # first: its ndim (2), size (3) and outer length (1) all differ
+    [1, 5, 6, 2],
+    [[1, 5, 6, 2], [3, 2, 1, 3]],
+    [[[1, 5, 6, 2], [3, 2, 1, 3]], [[5, 2, 1, 2], [6, 4, 8, 4]], [[2, 8, 5, 3], [1, 1, 9, 4]]],
+    [[7], [8], [9]],
+    [[[1.5], [2.5]]],
+    [list(range(12))] * 2,
+    [[[[1, 2], [3, 4], [5, 6]]] * 2] * 5,
 ]
 
 # The lesson's batch and layer: square output (3 samples, 3 neurons), so a bias added along
@@ -52,62 +61,103 @@ EXPECTED_SHAPES = {"weights": (4, 5), "biases": (1, 5), "output": (8, 5), "next_
 
 # --- Exercise 1 --------------------------------------------------------------------------
 
-def _dot(a, b):
-    return math.fsum(x * y for x, y in zip(a, b))
+def _true_shape(nested):
+    """The shape of a rectangular nested list, read from the outside in."""
+    shape = []
+    while isinstance(nested, list):
+        shape.append(len(nested))
+        nested = nested[0]
+    return tuple(shape)
 
 
-def _dot_mistakes(a, b):
-    products = [x * y for x, y in zip(a, b)]
-    n = len(a)
-    mistakes = [
-        Mistake(products, "You multiplied the matching entries but did not add the products up: "
-                          "a dot product is one number, the sum of a[i] * b[i]."),
-        Mistake(lambda answer: answer.ndim == 1 and answer.size == 1,
-                "You returned a list holding one number. Return the number itself."),
-        Mistake(lambda answer: answer.ndim >= 1 and answer.size > 1,
-                "You returned several numbers. A dot product is a single number: multiply the "
-                "matching entries and add all the products up."),
-    ]
-    if n > 3:
-        mistakes.append(Mistake(_dot(a[:3], b[:3]), (
-            "Your function uses exactly three pairs. It must work for lists of any length: "
-            "loop over `zip(a, b)` (or `range(len(a))`).")))
-    if n > 1:
-        mistakes += [
-            Mistake(_dot(a[:-1], b[:-1]), "You left out the last pair: the loop stops one step early. "
-                                          "`range(len(a))` (or `zip(a, b)`) visits every position."),
-            Mistake(_dot(a[1:], b[1:]), "You left out the first pair: Python counts from 0, so "
-                                        "loop over `range(len(a))`, not `range(1, len(a))`."),
-            Mistake(products[-1], "Only the last pair counts in your answer: in the loop, did you "
-                                  "write `total = ...` instead of `total += ...`?"),
-        ]
-    mistakes += [
-        Mistake(sum(a) * sum(b), "You multiplied the sum of a by the sum of b. Multiply matching "
-                                 "entries first (a[0]*b[0], a[1]*b[1], ...), then add the products."),
-        Mistake(sum(a) + sum(b), "You added the entries: multiply each a[i] by b[i], then add up."),
-    ]
-    return mistakes
+def _shape_of_answer(answer, label):
+    """The learner's shape as a tuple of ints, or a LearnerError saying what is wrong with it."""
+    if answer is None:
+        raise LearnerError(f"{label} is None. Did you forget a `return`?", unsolved=True)
+    if answer is Ellipsis:
+        raise LearnerError(f"{label} is still `...`.", unsolved=True)
+    if isinstance(answer, bool):
+        raise LearnerError(f"{label} is {answer}, a True/False value; a shape is a tuple of lengths.")
+    if isinstance(answer, numbers.Integral):
+        return int(answer)
+    if isinstance(answer, (str, bytes)):
+        raise LearnerError(f"{label} is the text {answer!r}; a shape is a tuple of numbers, like (2, 4).")
+    if not isinstance(answer, (tuple, list)):
+        raise LearnerError(f"{label} is a {type(answer).__name__}; a shape is a tuple of numbers, like (2, 4).")
+    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in answer):
+        raise LearnerError(f"{label} is {answer!r}, but every entry of a shape is a whole number "
+                           "(a length), like (2, 4).")
+    return [int(n) for n in answer] if isinstance(answer, list) else tuple(int(n) for n in answer)
 
 
-@guarded(DOT_TITLE)
-def check_dot_product(dot_product):
-    """Check `dot_product(a, b)` on the lesson's pair, a four-entry pair and a one-entry pair."""
-    for a, b in DOT_CASES:
-        given = (list(a), list(b))
-        arguments = copy.deepcopy(given)
-        described = f"dot_product({a}, {b})"
-        answer = call_learner(dot_product, *arguments, name="dot_product", context=described,
-                              hints={"IndexError": "Your function reads past the end of a list: it seems to "
-                                                   "expect a fixed length. Loop over `zip(a, b)` so it works "
-                                                   "for lists of any length."})
-        result = compare(answer, _dot(a, b), DOT_TITLE, mistakes=_dot_mistakes(a, b), label=described)
-        if not result:
-            return result
-        if list(arguments) != list(given):
-            return failed(DOT_TITLE, "Your function changed the lists it was given. Compute the "
-                                     "dot product without modifying `a` or `b`.")
-    return passed(DOT_TITLE, "right for lists of length 3, 4 and 1. That loop is what np.dot "
-                             "computes for two vectors.")
+def _shape_mistake(got, want, nested):
+    """What to tell the learner whose shape `got` is not `want`, or None if nothing fits."""
+    if isinstance(got, int):
+        meanings = []
+        if got == len(want):
+            meanings.append("the number of levels of nesting (NumPy calls it `ndim`)")
+        if got == math.prod(want):
+            meanings.append("the number of entries (NumPy calls it `size`)")
+        if got == want[0]:
+            meanings.append("the length of the outermost list only")
+        what = f"the number {got}" + (f", {' or '.join(meanings)}" if len(meanings) == 1 else "")
+        return (f"You returned {what}. A shape is a tuple with one length per level of nesting, "
+                "like (2, 4); with one level it is (4,), with the comma.")
+    got = tuple(got)
+    if got == want[::-1] and got != want:
+        return ("Your lengths are in reverse order. Read a shape from the outside in: the length of "
+                "the whole list comes first, then the length of its first element, and so on.")
+    if len(got) < len(want) and got == want[:len(got)]:
+        return ("You stopped too early: the innermost lists are a level too. Keep stepping into the "
+                "first element while it is still a list (`isinstance(x, list)`).")
+    if len(got) > len(want):
+        return ("Your shape has more levels than the list. Stop when the element is a number, "
+                "not a list: check `isinstance(x, list)` before you count it.")
+    if len(got) == len(want) and len(want) > 1 and got[0] == want[0] and all(n == want[0] for n in got):
+        return ("Every length in your shape is the outermost one: count the length of the element "
+                "you stepped into (`len(x)` after `x = x[0]`), not of the whole list.")
+    return None
+
+
+@guarded(SHAPE_OF_TITLE)
+def check_shape_of(shape_of):
+    """Check `shape_of(nested)` on rectangular nested lists of 1 to 4 levels, in plain Python."""
+    numpy_problem = plain_python_problem(
+        shape_of, name="Your `shape_of`", task="count the lengths with `len` while stepping in with `[0]`",
+        shortcut="np.array(nested).shape gives the same in one step, and you will use it from now "
+                 "on; here the point is to see how a shape is read.")
+    if numpy_problem:
+        return failed(SHAPE_OF_TITLE, numpy_problem)
+    for nested in SHAPE_CASES:
+        given = copy.deepcopy(nested)
+        described = f"shape_of({_short_list(nested)})"
+        answer = call_learner(shape_of, given, name="shape_of", context=described,
+                              hints={"TypeError": "Check `isinstance(x, list)` before calling `len(x)` "
+                                                  "or `x[0]`: a number has no length."})
+        want = _true_shape(nested)
+        got = _shape_of_answer(answer, described)
+        numpy_problem = plain_python_problem(shape_of, answer, name="Your `shape_of`",
+                                             task="count the lengths with `len` while stepping in with `[0]`")
+        if numpy_problem:
+            return failed(SHAPE_OF_TITLE, numpy_problem)
+        if isinstance(got, list) and tuple(got) == want:
+            return failed(SHAPE_OF_TITLE, f"{described} gave the right lengths, {got}, but as a list. "
+                                          "A shape is a tuple, as NumPy's `.shape` is: return "
+                                          "`tuple(...)` of your list.")
+        if got != want:
+            hint = _shape_mistake(got, want, nested)
+            where = f"{described} is {got!r}, but it should be {want}."
+            return failed(SHAPE_OF_TITLE, f"{where} {hint}" if hint else where)
+        if given != nested:
+            return failed(SHAPE_OF_TITLE, "Your function changed the list it was given. Read the "
+                                          "lengths without modifying `nested`.")
+    return passed(SHAPE_OF_TITLE, "right for 1 to 4 levels of nesting, long and short. That walk "
+                                  "from the outside in is how to read any shape NumPy prints.")
+
+
+def _short_list(nested, limit=50):
+    text = repr(nested)
+    return text if len(text) <= limit else text[: limit - 4] + " ...]"
 
 
 # --- Exercise 2 --------------------------------------------------------------------------
@@ -273,3 +323,70 @@ def check_predicted_shapes(predicted_shapes):
                                         "like (3, 2), then run this check again.")
     return passed(SHAPES_TITLE, "all four shapes are right. Follow the shapes through a network "
                                 "and most bugs show up before you run anything.")
+
+
+# --- Quiz --------------------------------------------------------------------------------
+
+def quiz():
+    """The questions of notebook 02's "Check your understanding"."""
+    return Quiz([
+        Question(
+            "A layer has 4 inputs and 3 neurons. How many weights and biases does it have?",
+            ["4 weights and 3 biases", "12 weights and 12 biases", "7 weights and 3 biases",
+             "12 weights and 3 biases"],
+            answer=3,
+            explanations=[
+                "Each neuron has its own weight for every input, so 4 weights are not enough for 3 neurons.",
+                "There is one bias per neuron, added after its weighted sum, not one per weight.",
+                "Inputs and neurons multiply, not add: every one of the 3 neurons sees all 4 inputs.",
+                "Each of the 3 neurons has 4 weights (one per input) and 1 bias.",
+            ]),
+        Question(
+            "`batch` has shape (5, 4) and `weights` has shape (3, 4), one row per neuron. "
+            "Which line computes the layer's output, shape (5, 3)?",
+            ["np.dot(batch, weights) + biases", "np.dot(weights, batch) + biases",
+             "np.dot(batch, weights.T) + biases", "np.dot(batch.T, weights) + biases"],
+            answer=2,
+            explanations=[
+                "(5, 4) times (3, 4): the inner sizes 4 and 3 differ, so NumPy raises a shape error.",
+                "(3, 4) times (5, 4) does not line up either, and would put neurons in the rows.",
+                "(5, 4) times (4, 3) gives (5, 3): one row per sample, one column per neuron.",
+                "(4, 5) times (3, 4): the inner sizes 5 and 3 differ, so this raises a shape error too.",
+            ]),
+        Question(
+            "What is the shape of `Layer_Dense(2, 64).weights`?",
+            ["(2, 64)", "(64, 2)", "(1, 64)", "(64,)"],
+            answer=0,
+            explanations=[
+                "(n_inputs, n_neurons): one column per neuron, so forward computes inputs @ weights "
+                "with no transpose.",
+                "That is one row per neuron, the layout of the hand-written example, which needs a "
+                "transpose in every forward pass.",
+                "That is the shape of the biases: one row, one entry per neuron.",
+                "The weights are 2-D: each of the 64 neurons has one weight per input.",
+            ]),
+        Question(
+            "What is the shape of `np.array([[[1, 2, 3]], [[4, 5, 6]]])`?",
+            ["(3, 1, 2)", "(2, 1, 3)", "(2, 3)", "(1, 2, 3)"],
+            answer=1,
+            explanations=[
+                "Those are the right lengths read from the inside out; a shape starts with the outermost list.",
+                "2 matrices, each of 1 row, each row of 3 numbers: read from the outside in.",
+                "The lists of length 1 are a level too: it shows up as a 1 in the shape.",
+                "The outermost list holds 2 elements, so the shape starts with 2.",
+            ]),
+        Question(
+            "Why does a layer usually process a batch of samples in one step?",
+            ["One sample cannot pass through a weight matrix on its own",
+             "So that every sample of the batch gets the same output",
+             "The biases can only be added to several samples at once",
+             "One matrix product is far faster than a loop over samples"],
+            answer=3,
+            explanations=[
+                "It can: np.dot(weights, inputs) + biases computed one sample's outputs earlier in this notebook.",
+                "Each sample is a row of its own and gets its own row of outputs.",
+                "Broadcasting adds the biases to one sample just as well as to many.",
+                "NumPy, the BLAS library under it and GPUs compute many dot products in parallel. "
+                "(The other reason comes with training: a step computed from many samples is steadier.)",
+            ]),
+    ])

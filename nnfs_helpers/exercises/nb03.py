@@ -1,24 +1,29 @@
 """Checks for notebook 03 (activation functions).
 
-* `check_stable_sigmoid(stable_sigmoid)`: a sigmoid that never overflows.
 * `check_ramp_pair(weight, bias_a, bias_b)`: a pair of ReLU neurons that draws a given ramp.
 * `check_relu_with_mask(relu_with_mask)`: ReLU on a batch without `np.maximum`.
+* `check_stable_sigmoid(stable_sigmoid)`: a sigmoid that never overflows (optional). Hiding
+  the overflow (np.errstate, np.seterr, a warnings filter) does not count: the check watches
+  np.exp itself.
+* `quiz()`: the notebook's "Check your understanding" questions.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer.
 """
 
+import types
 import warnings
 
 import numpy as np
 
 from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
+from ..quiz import Question, Quiz
 
-__all__ = ["check_stable_sigmoid", "check_ramp_pair", "check_relu_with_mask",
+__all__ = ["check_ramp_pair", "check_relu_with_mask", "check_stable_sigmoid", "quiz",
            "SIGMOID_INPUTS", "RAMP_START", "RAMP_END", "RAMP_HEIGHT", "RELU_BATCH"]
 
-SIGMOID_TITLE = "Exercise 1: a sigmoid that never overflows"
-RAMP_TITLE = "Exercise 2: a ramp from a pair of ReLU neurons"
-RELU_TITLE = "Exercise 3: ReLU on a batch without np.maximum"
+RAMP_TITLE = "Exercise 1: a ramp from a pair of ReLU neurons"
+RELU_TITLE = "Exercise 2: ReLU on a batch without np.maximum"
+SIGMOID_TITLE = "Exercise 3 (optional): a sigmoid that never overflows"
 
 SIGMOID_INPUTS = np.array([-1000.0, -30.0, -2.0, -0.5, 0.0, 0.5, 2.0, 30.0, 1000.0])
 RAMP_START, RAMP_END, RAMP_HEIGHT = 0.2, 0.6, 0.5
@@ -43,6 +48,48 @@ def _call_quietly(func, argument, name):
     return answer, numeric, changed
 
 
+class _ExpSpy:
+    """Stands in for np.exp during a check and notes every overflow, warned about or not.
+
+    An overflow is a finite input whose exponential is infinite. Watching the results
+    catches it even when the learner's code silences NumPy's warning (np.errstate,
+    np.seterr, a warnings filter), which hides the overflow without avoiding it.
+    """
+
+    def __init__(self, original):
+        self.original = original
+        self.overflowed = False
+
+    def __call__(self, x, *args, **kwargs):
+        result = self.original(x, *args, **kwargs)
+        try:
+            if np.any(np.isinf(result) & np.isfinite(x)):
+                self.overflowed = True
+        except Exception:  # an odd argument: NumPy has already said what it thinks of it
+            pass
+        return result
+
+
+_SILENCERS = {"errstate": "np.errstate", "seterr": "np.seterr", "filterwarnings": "a warnings filter",
+              "simplefilter": "a warnings filter", "catch_warnings": "warnings.catch_warnings"}
+
+
+def _silencers_used_by(func):
+    """The ways of hiding a warning that the code of `func` names (np.errstate, warnings filters)."""
+    found = []
+    codes = [getattr(func, "__code__", None)]
+    while codes:
+        code = codes.pop()
+        if not isinstance(code, types.CodeType):
+            continue
+        for name in code.co_names:
+            label = _SILENCERS.get(name)
+            if label and label not in found:
+                found.append(label)
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return found
+
+
 def _hint_for_exception(problem, extra):
     text = str(problem)
     for clue, hint in extra:
@@ -57,6 +104,8 @@ def _hint_for_exception(problem, extra):
 def check_stable_sigmoid(stable_sigmoid):
     """`stable_sigmoid(z)` must give 1 / (1 + e^-z) for every entry of an array, with no overflow."""
     z = SIGMOID_INPUTS
+    exp_spy = _ExpSpy(np.exp)
+    np.exp = exp_spy
     try:
         answer, numeric_warnings, changed = _call_quietly(stable_sigmoid, z, "stable_sigmoid")
     except LearnerError as problem:
@@ -68,6 +117,8 @@ def check_stable_sigmoid(stable_sigmoid):
             ("truth value of an array", "An `if` on a whole array is ambiguous: choose per entry with "
                                         "`np.where(condition, a, b)` or with a boolean mask."),
         ]))
+    finally:
+        np.exp = exp_spy.original
     array = to_array(answer, "your answer")
     if array.ndim == 0:
         return failed(SIGMOID_TITLE, "Your function returned one number for an array of inputs. "
@@ -103,6 +154,15 @@ def check_stable_sigmoid(stable_sigmoid):
     result = compare(array, _reference_sigmoid(z), SIGMOID_TITLE, rtol=1e-6, atol=1e-12)
     if not result:
         return result
+    silencers = _silencers_used_by(stable_sigmoid)
+    if exp_spy.overflowed and (silencers or not numeric_warnings):
+        how = f" with {' and '.join(silencers)}" if silencers else ""
+        return failed(SIGMOID_TITLE,
+                      "The values are right, but np.exp still overflowed: it returned inf for a large "
+                      f"input, and NumPy's warning about it was hidden{how}. Hiding the warning only "
+                      "stops NumPy telling you; the overflow happens all the same, and in a form like "
+                      "e^z / (1 + e^z) it turns into NaN. Avoid it instead: only ever exponentiate a "
+                      "number <= 0, for example np.exp(-np.abs(z)).")
     if numeric_warnings:
         message = str(numeric_warnings[0].message)
         return failed(SIGMOID_TITLE,
@@ -251,3 +311,67 @@ def check_relu_with_mask(relu_with_mask):
         return failed(RELU_TITLE, "The values are right, but you used np.maximum. The point of this exercise "
                                   "is to do it with a boolean mask (`inputs > 0`) instead.")
     return passed(RELU_TITLE, "negatives became 0, positives passed unchanged, and the input is intact.")
+
+
+# --- Quiz -------------------------------------------------------------------------------
+
+def quiz():
+    """The questions of notebook 03's "Check your understanding"."""
+    return Quiz([
+        Question(
+            "A ReLU neuron computes relu(w·x + b) with w > 0. Which part moves its kink (where the "
+            "output starts to rise) sideways along the x-axis, without changing the slope?",
+            ["the weight w", "the bias b", "the activation function", "the input x"],
+            answer=1,
+            explanations=[
+                "Changing w can move the kink too (it sits at x = -b/w), but it always changes the slope.",
+                "The kink sits at x = -b/w: raising b moves it to the left, lowering b to the right, "
+                "and the slope stays w.",
+                "ReLU decides what happens below 0 (the flat part); where that happens is set by w and b.",
+                "The input is where the curve is read off; changing it moves along the curve, not the curve.",
+            ]),
+        Question(
+            "Which part sets how steeply a switched-on ReLU neuron's output rises?",
+            ["the weight w", "the bias b", "the ReLU function itself", "the number of neurons in the layer"],
+            answer=0,
+            explanations=[
+                "Once the neuron is on (and for w > 0), relu(w·x + b) rises with slope w.",
+                "The bias moves the kink sideways; it does not tilt the rising part.",
+                "ReLU passes positive values with slope 1; the steepness comes from w.",
+                "More neurons give more pieces, but the slope of each piece comes from weights.",
+            ]),
+        Question(
+            "Which part lets a network produce something other than a straight line?",
+            ["more neurons in each linear layer, side by side",
+             "larger weights, which make the output steeper",
+             "a non-linear activation such as ReLU",
+             "more linear layers, stacked one after another"],
+            answer=2,
+            explanations=[
+                "Neurons side by side still compute weighted sums: each output is a straight line (a plane).",
+                "Larger weights make a steeper straight line, but it stays straight.",
+                "The activation is the non-linearity; without it any stack of layers is linear.",
+                "Stacked linear layers collapse into one linear layer (W = W1 W2, b = b1 W2 + b2).",
+            ]),
+        Question(
+            "Two dense layers with a linear activation between them are equivalent to ...",
+            ["a network that can follow any curve", "a ReLU layer with the same weights",
+             "nothing useful: their output is always 0", "one dense layer with other weights"],
+            answer=3,
+            explanations=[
+                "Only with a non-linear activation between the layers.",
+                "ReLU is not linear: it sets negative values to 0, which a linear activation never does.",
+                "They compute a perfectly good linear function, just not a bent one.",
+                "One layer with weights W = W1 W2 and biases b = b1 W2 + b2 gives the same outputs.",
+            ]),
+        Question(
+            "What does np.maximum(0, [-2, 0.5, 3]) return?",
+            ["3", "[0, 0.5, 3]", "[2, 0.5, 3]", "[0, 0, 1]"],
+            answer=1,
+            explanations=[
+                "That is np.max, the single largest entry.",
+                "Entry by entry, the larger of 0 and the value: ReLU.",
+                "That is the absolute value; ReLU turns negatives into 0.",
+                "That is a step function: ReLU keeps positive values as they are.",
+            ]),
+    ])
