@@ -278,6 +278,8 @@ def check_logits_for(logits_for):
 
 def quiz():
     """The notebook's quiz: what softmax does, and why it is computed the way it is."""
+    close = reference_softmax([[4.8, 4.79, 4.25]])[0]
+    clear = reference_softmax([[4.8, 1.21, 2.385]])[0]
     return Quiz([
         Question(
             "Class 0 has the largest raw output in both rows. Which row is the network more "
@@ -289,12 +291,14 @@ def quiz():
             answer=1,
             explanations=[
                 "Softmax ignores the total: in this row three classes are almost tied, so their "
-                "probabilities are close (0.39, 0.39, 0.23).",
-                "Softmax reads each output relative to the others in its row: 0.895 for class 0 here.",
-                "The same 4.8 gives 0.895 in one row and 0.39 in the other: only the differences "
-                "within a row count.",
-                "Dividing raw outputs by their sum fails when some are negative; softmax exponentiates "
-                "first, and then the answer is clear."]),
+                f"probabilities are close ({close[0]:.2f}, {close[1]:.2f}, {close[2]:.2f}).",
+                f"Softmax reads each output relative to the others in its row: {clear[0]:.3f} for "
+                "class 0 here.",
+                f"The same 4.8 gives {clear[0]:.3f} in one row and {close[0]:.3f} in the other: only "
+                "the differences within a row count.",
+                f"No need to wait: softmax answers it ({clear[0]:.3f} against {close[0]:.3f}). And "
+                "dividing raw outputs by their sum is no way to get probabilities: it fails as soon as "
+                "some are negative."]),
         Question(
             "You add 100 to every raw output of one row. What happens to that row's softmax?",
             ["The largest probability grows, because every exponential grows",
@@ -319,8 +323,8 @@ def quiz():
                 "An (n,) vector would be lined up with the columns instead: each column divided by "
                 "one row's sum.",
                 "That is what a missing axis does; axis=1 already gives one sum per row.",
-                "Only when the batch is not square. A square batch divides without an error and "
-                "gives wrong numbers, which is worse.",
+                "Only when the number of samples differs from the number of classes. A square batch "
+                "divides without an error and gives wrong numbers, which is worse.",
                 "keepdims changes the shape of the result, not its precision."]),
         Question(
             "Why subtract the maximum of each row rather than one maximum of the whole batch?",
@@ -339,17 +343,18 @@ def quiz():
             "Any constant per row leaves softmax unchanged. Why subtract each row's maximum and not "
             "its minimum or its mean?",
             ["The minimum or the mean would change the probabilities a little",
-             "The minimum would make some exponents negative, which np.exp cannot take",
+             "The minimum works just as well; the maximum is only the convention",
              "The mean is a float, and np.exp needs whole numbers to be exact",
-             "Only the maximum makes the largest exponent 0, so np.exp cannot overflow"],
+             "Only the maximum brings the largest exponent to 0, so no overflow"],
             answer=3,
             explanations=[
                 "They would not: any constant cancels. With a large spread, such as [0, 1000, -5], "
                 "they give nan instead, because np.exp overflows.",
-                "np.exp of a negative number is fine: a positive number below 1. Negative exponents "
-                "are exactly what the maximum produces.",
+                "Not on a row with a large spread: the minimum turns [0, 1000, -5] into "
+                "[5, 1005, 0], and e^1005 overflows to inf.",
                 "np.exp takes any real number; the problem is its size, not its type.",
-                "With the minimum, [0, 1000, -5] becomes [5, 1005, 0], and e^1005 is inf."]),
+                "After the shift every exponent is at most 0, so every e^z is at most 1, however far "
+                "apart the raw outputs are."]),
         Question(
             "The untrained spiral network gives every class a probability near 1/3. Why?",
             ["Softmax always spreads the probability evenly over three classes",
