@@ -344,7 +344,7 @@ def quiz():
             "its minimum or its mean?",
             ["The minimum or the mean would change the probabilities a little",
              "The minimum works just as well; the maximum is only the convention",
-             "The mean is a float, and np.exp needs whole numbers to be exact",
+             "np.max is quicker to compute than np.min or np.mean on a batch",
              "Only the maximum brings the largest exponent to 0, so no overflow"],
             answer=3,
             explanations=[
@@ -352,7 +352,7 @@ def quiz():
                 "they give nan instead, because np.exp overflows.",
                 "Not on a row with a large spread: the minimum turns [0, 1000, -5] into "
                 "[5, 1005, 0], and e^1005 overflows to inf.",
-                "np.exp takes any real number; the problem is its size, not its type.",
+                "All three take about the same time; the difference is whether np.exp can overflow.",
                 "After the shift every exponent is at most 0, so every e^z is at most 1, however far "
                 "apart the raw outputs are."]),
         Question(
