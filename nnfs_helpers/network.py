@@ -59,7 +59,7 @@ class Loss_CategoricalCrossentropy(Loss):
 
     def forward(self, y_pred, y_true):
         samples = len(y_pred)
-        # Clip both ends: log(0) is -inf, and clipping only the low end would bias the loss.
+        # Clip: the low end keeps log(0) = -inf away; the top end moves in by the same 1e-7.
         y_pred_clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
         if len(y_true.shape) == 1:  # class indices, such as [0, 1, 1]
             correct_confidences = y_pred_clipped[np.arange(samples), y_true]
@@ -74,7 +74,7 @@ def accuracy(y_pred, y_true):
     predictions = np.argmax(y_pred, axis=1)
     if len(y_true.shape) == 2:  # one-hot rows: turn them into class indices
         y_true = np.argmax(y_true, axis=1)
-    # Count the matches and divide by the number of samples: np.mean of the booleans, in one step.
+    # The fraction of matches: count them, then divide by the number of samples.
     return np.count_nonzero(predictions == y_true) / len(y_true)
 
 

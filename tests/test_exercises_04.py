@@ -5,7 +5,8 @@ import pytest
 
 from nnfs_helpers.checking import NOT_SOLVED, CheckResult
 from nnfs_helpers.exercises.nb04 import (
-    HUGE_BATCH, MIXED_BATCH, SOFTMAX_BATCH, check_logits_for, check_softmax, reference_softmax,
+    HUGE_BATCH, MIXED_BATCH, SOFTMAX_BATCH, SPREAD_BATCH, check_logits_for, check_softmax, quiz,
+    reference_softmax,
 )
 
 
@@ -17,7 +18,7 @@ def verdict(result):
 # --- reference ------------------------------------------------------------------------------
 
 def test_reference_softmax_rows_sum_to_one_and_stay_finite():
-    for batch in (SOFTMAX_BATCH, HUGE_BATCH, MIXED_BATCH):
+    for batch in (SOFTMAX_BATCH, HUGE_BATCH, SPREAD_BATCH, MIXED_BATCH):
         p = reference_softmax(batch)
         assert np.isfinite(p).all()
         assert np.allclose(p.sum(axis=1), 1.0)
@@ -237,3 +238,63 @@ def test_logits_names_the_mistake(func, words):
 def test_logits_never_raises(answer):
     ok, message = verdict(check_logits_for(answer))
     assert not ok and message
+
+
+# --- Shifts by something other than each row's maximum (a loophole closed) ---------------------
+
+def shifted_by(shift):
+    def softmax(z):
+        e = np.exp(z - shift(z))
+        return e / np.sum(e, axis=1, keepdims=True)
+    return softmax
+
+
+row_min = shifted_by(lambda z: np.min(z, axis=1, keepdims=True))
+row_mean = shifted_by(lambda z: np.mean(z, axis=1, keepdims=True))
+row_median = shifted_by(lambda z: np.median(z, axis=1, keepdims=True))
+global_min = shifted_by(lambda z: np.min(z))
+global_mean = shifted_by(lambda z: np.mean(z))
+
+
+def test_the_old_batches_could_not_tell_these_shifts_from_the_maximum():
+    """Why SPREAD_BATCH exists: on every other batch these wrong shifts give the right numbers."""
+    for batch in (SOFTMAX_BATCH, HUGE_BATCH, MIXED_BATCH):
+        z = np.array(batch)
+        for func in (row_min, row_mean):
+            with np.errstate(all="ignore"):
+                assert np.allclose(func(z), reference_softmax(z))
+    with np.errstate(all="ignore"):
+        assert not np.isfinite(row_min(np.array(SPREAD_BATCH))).all()
+        assert not np.isfinite(row_mean(np.array(SPREAD_BATCH))).all()
+
+
+@pytest.mark.parametrize("func, words", [
+    (row_min, "each row's minimum"),
+    (row_mean, "each row's mean"),
+    (global_min, "the minimum of the whole batch"),
+    (global_mean, "the mean of the whole batch"),
+    (row_median, "below each row's maximum"),  # named as the batch mean: the same NaNs
+])
+def test_softmax_rejects_shifts_other_than_the_row_maximum_and_names_them(func, words):
+    ok, message = verdict(check_softmax(func))
+    assert not ok
+    assert words in message and "overflow" in message and "large spread" in message, message
+
+
+def test_the_spread_check_shows_no_warnings(recwarn):
+    check_softmax(row_min)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_correct_shift_by_the_row_maximum_plus_a_constant_is_accepted():
+    ok, message = verdict(check_softmax(shifted_by(lambda z: np.max(z, axis=1, keepdims=True) - 3.0)))
+    assert ok, message
+
+
+def test_the_quiz_has_one_right_option_per_question_and_varied_positions():
+    questions = quiz().questions
+    assert len(questions) >= 5
+    assert len({q.answer for q in questions}) >= 3
+    for q in questions:
+        assert q.feedback(q.answer).startswith("Correct")
+        assert all(q.feedback(i).startswith("Not quite") for i in range(len(q.options)) if i != q.answer)

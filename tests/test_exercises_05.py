@@ -306,3 +306,65 @@ def test_accuracy_survives_bad_answers():
                         (lambda p, y: np.zeros((3, 3)), "shape"), ("accuracy", "expected a function")]:
         ok, message = verdict(check_accuracy(func))
         assert not ok and words in message, message
+
+
+# --- The gradient-descent preview and the quiz ---------------------------------------------
+
+from nnfs.datasets import spiral_data  # noqa: E402
+
+from nnfs_helpers import setup  # noqa: E402
+from nnfs_helpers.exercises.nb05 import gradient_descent_preview, quiz  # noqa: E402
+
+
+def spiral():
+    setup()
+    return spiral_data(samples=30, classes=3)
+
+
+def test_the_preview_records_one_loss_and_accuracy_after_each_step_and_reports_the_last(capsys):
+    X, y = spiral()
+    history = gradient_descent_preview(X, y, hidden=16, steps=200, report_at=(1, 10))
+    out = capsys.readouterr().out
+    assert len(history["loss"]) == len(history["accuracy"]) == 200
+    assert "step      1:" in out and "step     10:" in out and "step    200:" in out
+    assert history["loss"][-1] < history["loss"][0] < np.log(3) + 0.01
+    assert np.all((0 <= history["accuracy"]) & (history["accuracy"] <= 1))
+
+
+def test_the_preview_is_reproducible_after_setup(capsys):
+    runs = []
+    for _ in range(2):
+        X, y = spiral()
+        runs.append(gradient_descent_preview(X, y, hidden=8, steps=20)["loss"])
+    assert np.array_equal(*runs)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"hidden": 0}, "hidden must be a positive whole number"),
+    ({"steps": 2.5}, "steps must be a positive whole number"),
+    ({"learning_rate": -1.0}, "learning_rate must be a positive number"),
+])
+def test_the_preview_explains_bad_arguments(kwargs, words):
+    X, y = spiral()
+    with pytest.raises(ValueError, match=words):
+        gradient_descent_preview(X, y, **kwargs)
+
+
+def test_the_preview_explains_bad_data():
+    with pytest.raises(ValueError, match=r"shape \(samples, 2\)"):
+        gradient_descent_preview(np.zeros((5, 3)), np.zeros(5, dtype=int))
+
+
+def test_the_quiz_has_one_right_option_per_question_and_varied_positions():
+    questions = quiz().questions
+    assert len(questions) >= 5
+    assert len({q.answer for q in questions}) >= 3
+    for q in questions:
+        assert q.feedback(q.answer).startswith("Correct")
+        assert all(q.feedback(i).startswith("Not quite") for i in range(len(q.options)) if i != q.answer)
+
+
+def test_the_quiz_does_not_credit_the_upper_clip_with_the_lower_clips_work():
+    clip = next(q for q in quiz().questions if "1 - 1e-7" in q.prompt)
+    right = clip.options[clip.answer]
+    assert "finite" not in right and "negative" not in right and "1e-7" in right

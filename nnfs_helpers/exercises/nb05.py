@@ -5,6 +5,9 @@
   [1e-7, 1 - 1e-7].
 * `check_accuracy(classification_accuracy)`: the fraction of samples whose most probable class
   is the true class, for class indices and for one-hot targets.
+* `gradient_descent_preview(X, y, ...)`: a preview of notebooks 06-08, for the notebook's
+  comparison with random search (the learner writes every line of it later).
+* `quiz()`: the notebook's quiz.
 
 Both checks call the learner's function on fresh copies of their test inputs, silence the
 NumPy warnings the learner's code may raise while being tested (the lesson shows log(0) on
@@ -18,11 +21,13 @@ import warnings
 import numpy as np
 
 from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
+from ..quiz import Question, Quiz
 
 __all__ = [
     "check_batch_cross_entropy", "check_accuracy", "reference_cross_entropy", "reference_accuracy",
     "EPSILON", "LOSS_BATCH", "LOSS_TARGETS", "ZERO_BATCH", "ZERO_TARGETS", "SURE_BATCH", "SURE_TARGETS",
     "ACCURACY_BATCH", "ACCURACY_TARGETS", "TALL_BATCH", "TALL_TARGETS",
+    "gradient_descent_preview", "quiz",
 ]
 
 LOSS_TITLE = "Exercise 1: batch cross-entropy"
@@ -262,3 +267,142 @@ def check_accuracy(classification_accuracy):
             return result
     return passed(ACCURACY_TITLE, "well done! argmax over each row gives the predictions, one-hot targets "
                                   "are turned into class indices, and the mean of the matches is the accuracy.")
+
+
+# --- A preview of gradient descent (notebooks 06-08) ---------------------------------------
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+    return int(value)
+
+
+def gradient_descent_preview(X, y, hidden=64, steps=10_000, learning_rate=1.0,
+                             report_at=(1, 10, 100, 1_000)):
+    """Train a network 2 -> `hidden` ReLU -> 3 softmax by full-batch gradient descent.
+
+    A preview for notebook 05's comparison with random search: notebooks 06-08 teach every part
+    (the gradients by backpropagation, the update by an optimiser, and the loop, which is
+    `nnfs_helpers.training.train`). The layers are created in the same order as in the
+    notebook's `random_search`, so after the same `setup()` and data both start from the same
+    weights. Prints a line at the steps in `report_at` and at the last step, like
+    `random_search`, and returns {"loss": ..., "accuracy": ...}: the loss and accuracy of the
+    weights after each step (entry k - 1 after k steps).
+    """
+    from ..network import (Activation_ReLU, Activation_Softmax_Loss_CategoricalCrossentropy,
+                           Layer_Dense, Optimizer_SGD)
+    from ..training import train
+
+    hidden = _positive_int("hidden", hidden)
+    steps = _positive_int("steps", steps)
+    if not isinstance(X, np.ndarray) or X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must be an array of 2-D points, shape (samples, 2), got "
+                         f"{type(X).__name__} with shape {getattr(X, 'shape', None)}")
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float)) or learning_rate <= 0:
+        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+
+    dense1 = Layer_Dense(2, hidden)
+    activation1 = Activation_ReLU()
+    dense2 = Layer_Dense(hidden, 3)
+    loss_activation = Activation_Softmax_Loss_CategoricalCrossentropy()
+    optimizer = Optimizer_SGD(learning_rate=learning_rate)
+    # train records the loss before each update; one more epoch gives the loss after the last step.
+    history = train([dense1, activation1, dense2], loss_activation, optimizer, X, y,
+                    epochs=steps + 1, print_every=0, progress=False)
+    result = {"loss": np.array(history["loss"][1:]), "accuracy": np.array(history["accuracy"][1:])}
+    for step in range(1, steps + 1):
+        if step in report_at or step == steps:
+            print(f"step {step:6,}: loss {result['loss'][step - 1]:.4f}, "
+                  f"accuracy {result['accuracy'][step - 1]:.3f}")
+    return result
+
+
+# --- Quiz ---------------------------------------------------------------------------------
+
+def quiz():
+    """The notebook's quiz: cross-entropy, clipping, label formats, accuracy and random search."""
+    return Quiz([
+        Question(
+            "For sample A the network gives the true class a probability of 0.9; for sample B, 0.3. "
+            "Which sample has the larger cross-entropy loss?",
+            ["Sample A: its true class has the larger probability, so the larger -ln",
+             "Both the same, as long as the true class is the top class in both",
+             "It depends on how the rest is spread over the other classes",
+             "Sample B: its true class has less probability, so the larger -ln"],
+            answer=3,
+            explanations=[
+                f"-ln p falls as p grows: A's loss is -ln 0.9 = {-math.log(0.9):.3f}.",
+                "That is how accuracy thinks. The loss depends on the probability itself: "
+                f"{-math.log(0.9):.3f} against {-math.log(0.3):.3f}.",
+                "With one-hot targets every other class's term is multiplied by 0: only the true "
+                "class counts.",
+                f"-ln 0.3 = {-math.log(0.3):.3f} is larger than -ln 0.9 = {-math.log(0.9):.3f}."]),
+        Question(
+            "An untrained network for 10 classes gives every class nearly the same probability. "
+            "Its loss is close to...",
+            [f"ln 10 = {math.log(10):.3f}", "1/10 = 0.100", "0, as it has not been wrong yet",
+             "10, one unit of loss per class"],
+            answer=0,
+            explanations=[
+                "Each true class gets about 1/10, and -ln(1/10) = ln 10.",
+                "That is the probability of each true class, not the loss, which is -ln of it.",
+                "A loss of 0 needs probability 1 for every true class; a uniform guess is far from that.",
+                f"The loss is -ln of a probability; 10 would need a probability of e^-10, about "
+                f"{math.exp(-10):.1e}."]),
+        Question(
+            "Clipping at 1e-7 already keeps log(0) away. What does clipping the top end at "
+            "1 - 1e-7 add?",
+            ["It keeps the loss finite when the true class gets a probability of 0",
+             "A certain, right answer costs about 1e-7, not 0: both ends alike",
+             "It keeps the loss from going negative when a probability is exactly 1",
+             "It stops softmax outputs slightly above 1 from reaching the logarithm"],
+            answer=1,
+            explanations=[
+                "That is the lower clip's job, and it does it alone.",
+                "That is all it adds: -ln(1 - 1e-7) is about 1e-7. Both ends are moved in by the same "
+                "1e-7, a change far too small to see in a printed loss.",
+                "-ln 1 is 0, not negative, and no probability is above 1, so the lower clip alone "
+                "already keeps every loss at 0 or above. Adding 1e-7 instead of clipping is what "
+                "makes a loss negative.",
+                "Softmax divides by the row's sum, so no output is above 1 (in float32 it can round "
+                "to exactly 1)."]),
+        Question(
+            "class_targets = np.array([2, 0]). What is np.eye(3, dtype=int)[class_targets]?",
+            ["[[0, 1, 0], [1, 0, 0]]", "[[0, 1], [0, 0], [1, 0]]", "[[0, 0, 1], [1, 0, 0]]",
+             "0, the entry in row 2 and column 0"],
+            answer=2,
+            explanations=[
+                "Indices count from 0: row 2 of the identity is its third row, [0, 0, 1].",
+                "Indexing with one array picks whole rows, one per index: the result has one row per "
+                "sample, not one column.",
+                "Row 2 and row 0 of the identity: the one-hot rows of classes 2 and 0.",
+                "That would be np.eye(3)[2, 0]: two separate indices. One array of indices picks "
+                "whole rows."]),
+        Question(
+            "Why do we minimise the loss rather than maximise the accuracy?",
+            ["Small weight changes move the loss, but rarely flip an argmax",
+             "Accuracy takes far longer to compute than the loss on a batch",
+             "Accuracy cannot be computed for one-hot targets, only indices",
+             "The loss stays between 0 and 1, so it is easier to compare"],
+            answer=0,
+            explanations=[
+                "A number that stays flat under small changes gives no hint which way to go.",
+                "Both take a few NumPy operations.",
+                "Convert the one-hot rows with argmax first, as the accuracy function does.",
+                f"It can be as large as -ln(1e-7) = {-math.log(1e-7):.2f} for one sample."]),
+        Question(
+            "On the spiral, with 64 hidden neurons, the same starting weights and the same number of "
+            "iterations, gradient descent ended far below random search. Why?",
+            ["Gradient descent was given more iterations than random search",
+             "Each step moves every weight downhill; random tweaks rarely do",
+             "Random search had a smaller network, too small for a spiral",
+             "Random search started from worse weights, so had further to go"],
+            answer=1,
+            explanations=[
+                "Both had the same budget: 10,000 iterations of random search, 10,000 steps of "
+                "gradient descent.",
+                "The gradient says, for each weight, which way lowers the loss; a random tweak of all "
+                "the weights together points downhill less and less often.",
+                "Both used the same 2-64-3 network, created in the same order after the same setup().",
+                "Both started from the same weights: setup() was called before each run."]),
+    ])
