@@ -379,7 +379,7 @@ def quiz():
                      "They work for any function that returns a number; the checker builds one "
                      "from the layer's outputs.",
                      "A smaller step makes the rounding worse, not better."]),
-        Question("A correct ReLU fails the gradient check (relative error about 0.17) when one of "
+        Question("A correct ReLU fails the gradient check (its relative error is far above 1e-6) when one of "
                  "its inputs is 1e-7 and h = 1e-6. Why?",
                  ["The nudges of ±h cross the kink at 0, so the estimate mixes slopes 0 and 1",
                   "The mask should be (inputs >= 0): NumPy treats an input this small as zero",
