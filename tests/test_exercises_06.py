@@ -70,37 +70,60 @@ def test_central_difference_survives_exceptions_and_bad_types():
 # --- Exercise 2: one gradient-descent step --------------------------------------------------
 
 def right_step(x, y, learning_rate):
-    return x - learning_rate * 2 * x, y - learning_rate * 6 * y
+    return x - learning_rate * 2 * (x - 1), y - learning_rate * 6 * (y + 2)
 
 
-def test_gradient_step_accepts_tuples_lists_and_arrays():
+def expanded_step(x, y, learning_rate):  # a correct alternative: the gradient multiplied out
+    return x - learning_rate * (2 * x - 2), y - learning_rate * (6 * y + 12)
+
+
+def sympy_step(x, y, learning_rate):  # a correct alternative: the gradient from SymPy
+    import sympy as sp
+    a, b = sp.symbols("a b")
+    g = (a - 1) ** 2 + 3 * (b + 2) ** 2
+    gx = float(sp.diff(g, a).subs({a: x, b: y}))
+    gy = float(sp.diff(g, b).subs({a: x, b: y}))
+    return x - learning_rate * gx, y - learning_rate * gy
+
+
+def test_gradient_step_accepts_tuples_lists_arrays_and_other_derivations():
     assert_passes(nb06.check_gradient_step(right_step))
+    assert_passes(nb06.check_gradient_step(expanded_step))
+    assert_passes(nb06.check_gradient_step(sympy_step))
     assert_passes(nb06.check_gradient_step(lambda x, y, lr: list(right_step(x, y, lr))))
     assert_passes(nb06.check_gradient_step(lambda x, y, lr: np.array(right_step(x, y, lr))))
 
 
 @pytest.mark.parametrize("wrong, words", [
-    (lambda x, y, lr: (x + lr * 2 * x, y + lr * 6 * y), ["uphill"]),
-    (lambda x, y, lr: (x - lr * x, y - lr * 3 * y), ["factor of 2"]),
-    (lambda x, y, lr: (x - lr * 6 * x, y - lr * 2 * y), ["swapped"]),
-    (lambda x, y, lr: (x - lr * 2 * x, y - lr * 2 * y), ["6y"]),
-    (lambda x, y, lr: (x - 2 * x, y - 6 * y), ["learning rate"]),
-    (lambda x, y, lr: (2 * x, 6 * y), ["returned the gradient"]),
-    (lambda x, y, lr: (lr * 2 * x, lr * 6 * y), ["returned the step"]),
+    (lambda x, y, lr: (x - lr * 2 * x, y - lr * 6 * y), ["x**2 + 3*y**2", "shifted"]),  # transcribed
+    (lambda x, y, lr: (x - lr * 2 * (x + 1), y - lr * 6 * (y - 2)), ["wrong signs"]),
+    (lambda x, y, lr: (x - lr * (2 * x - 1), y - lr * (6 * y + 2)), ["whole bracket"]),
+    (lambda x, y, lr: (x + lr * 2 * (x - 1), y + lr * 6 * (y + 2)), ["uphill"]),
+    (lambda x, y, lr: (x - lr * (x - 1), y - lr * 3 * (y + 2)), ["factor of 2"]),
+    (lambda x, y, lr: (x - lr * 6 * (x - 1), y - lr * 2 * (y + 2)), ["swapped"]),
+    (lambda x, y, lr: (x - lr * 2 * (x - 1), y - lr * 2 * (y + 2)), ["6(y + 2)"]),
+    (lambda x, y, lr: (x - 2 * (x - 1), y - 6 * (y + 2)), ["learning rate"]),
+    (lambda x, y, lr: (2 * (x - 1), 6 * (y + 2)), ["returned the gradient"]),
+    (lambda x, y, lr: (lr * 2 * (x - 1), lr * 6 * (y + 2)), ["returned the step"]),
 ])
 def test_gradient_step_names_the_mistake(wrong, words):
     assert_fails(nb06.check_gradient_step(wrong), *words)
 
 
-def test_gradient_step_other_wrong_values_say_what_was_expected():
+def test_gradient_step_other_wrong_values_name_the_case_without_giving_the_answer():
     result = nb06.check_gradient_step(lambda x, y, lr: (x - 0.3, y + 0.1))
-    assert_fails(result, "gradient_step(4, -4, 0.1)", "should return (3.2, -1.6)")
+    assert_fails(result, "gradient_step(4, -4, 0.1)", "chain rule")
+    assert "3.4" not in result.message  # the right new x, 4 - 0.1 * 6
 
 
-def test_gradient_step_reports_the_first_wrong_case():
+def test_gradient_step_reports_the_first_wrong_case_and_the_minimum():
     def right_only_for_first(x, y, lr):
         return right_step(x, y, lr) if x == 4.0 else (0.0, 0.0)
-    assert_fails(nb06.check_gradient_step(right_only_for_first), "gradient_step(1, 2, 0.05)")
+    assert_fails(nb06.check_gradient_step(right_only_for_first), "gradient_step(1.5, 2, 0.05)")
+
+    def moves_at_the_minimum(x, y, lr):
+        return right_step(x, y, lr) if (x, y) != (1.0, -2.0) else (x - lr, y)
+    assert_fails(nb06.check_gradient_step(moves_at_the_minimum), "minimum")
 
 
 def test_gradient_step_stub_and_bad_answers():
