@@ -217,3 +217,33 @@ def test_checks_never_raise_on_strange_answers():
             result = check(answer)
             assert not result.passed
             assert isinstance(result.message, str) and result.message
+
+
+# --- One numerical_gradient across 06 and 07 -------------------------------------------------
+
+def test_notebook_06_defines_the_numerical_gradient_that_07_exports():
+    """06 teaches numerical_gradient; 07 exports it unchanged (same signature, same h = 1e-6)."""
+    import inspect
+    from pathlib import Path
+
+    import nbformat
+
+    from nnfs_helpers import network
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "06_derivatives_and_gradient_descent.ipynb"
+    cells = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    defining = [s for s in cells if "def numerical_gradient(" in s]
+    assert len(defining) == 1, "notebook 06 defines numerical_gradient exactly once"
+    source = defining[0]
+    start = source.index("def numerical_gradient(")
+    end = source.index("\n\n\n", start) if "\n\n\n" in source[start:] else len(source)
+    exported = inspect.getsource(network.numerical_gradient).strip()
+    assert source[start:end].strip() == exported
+
+
+def test_quiz_has_varied_positions_and_one_answer_per_question():
+    questions = nb06.quiz().questions
+    assert len(questions) >= 5
+    assert len({q.answer for q in questions}) == 4
+    for q in questions:
+        assert len(q.explanations) == len(q.options) and all(q.explanations)
