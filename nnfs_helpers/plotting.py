@@ -370,3 +370,70 @@ def plot_layer_product(inputs, weights_t, biases, outputs, sample=0, neuron=0, a
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+# --- notebooks 06 and 07: the backward pass of one neuron, drawn as a graph --------------
+
+def draw_neuron_backward(inputs, weights, bias, doutput=1.0, ax=None,
+                         title="One ReLU neuron: forward values above the edges, gradients below"):
+    """The neuron ReLU(sum_i x_i w_i + b) as a graph of operations (multiply, add, ReLU).
+
+    On every edge the forward value is written above the line and the gradient below it:
+    the gradient of the output with respect to that value, times `doutput` (the gradient
+    arriving from above, 1.0 by default). Returns the axes.
+    """
+    x = np.asarray(inputs, dtype=np.float64).ravel()
+    w = np.asarray(weights, dtype=np.float64).ravel()
+    if x.size == 0 or x.shape != w.shape:
+        raise ValueError(f"inputs and weights must be equally long, got {x.size} inputs and {w.size} weights")
+    for name, value in (("bias", bias), ("doutput", doutput)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    ax = _axes(ax)
+    n = x.size
+    # Forward, then backward, exactly as the notebook computes it.
+    products = x * w
+    z = float(products.sum() + bias)
+    output = max(z, 0.0)
+    dz = float(doutput) * (1.0 if z > 0 else 0.0)
+    dproducts, dx, dw = np.full(n, dz), dz * w, dz * x
+
+    forward_colour, gradient_colour = COLOURS[2], COLOURS[5]
+    height = 3 * n + 1
+    centre = (height + 1) / 2
+
+    def node(position, label, colour):
+        ax.add_patch(Circle(position, 0.42, color=colour, ec="black", zorder=3))
+        ax.text(*position, label, ha="center", va="center", fontsize=10, zorder=4)
+
+    def edge(start, end, value, gradient, name):
+        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11, lw=1.4,
+                                     color="0.35", shrinkA=0, shrinkB=15, zorder=2))
+        middle = (0.55 * start[0] + 0.45 * end[0], 0.55 * start[1] + 0.45 * end[1])
+        ax.text(middle[0], middle[1] + 0.15, f"{name} = {value:g}", ha="center", va="bottom",
+                fontsize=9, color=forward_colour, fontweight="bold")
+        ax.text(middle[0], middle[1] - 0.15, f"{gradient + 0.0:g}", ha="center", va="top",  # no "-0"
+                fontsize=9, color=gradient_colour, fontweight="bold")
+
+    sum_node, relu_node = (6.6, centre), (8.8, centre)
+    for i in range(n):
+        x_row = height - 0.5 - 3 * i
+        w_row = x_row - 2
+        times = (3.6, x_row - 1)
+        edge((0.3, x_row), times, x[i], dx[i], f"x{i}")
+        edge((0.3, w_row), times, w[i], dw[i], f"w{i}")
+        node(times, "×", COLOURS[4])
+        edge(times, sum_node, products[i], dproducts[i], f"x{i}w{i}")
+    edge((4.2, 0.5), sum_node, float(bias), dz, "b")
+    node(sum_node, "+", COLOURS[1])
+    edge(sum_node, relu_node, z, dz, "z")
+    node(relu_node, "ReLU", COLOURS[3])
+    edge(relu_node, (11.0, centre), output, float(doutput), "out")
+    ax.text(0.0, height + 0.4, "above each edge: its forward value", color=forward_colour, fontsize=9.5)
+    ax.text(6.0, height + 0.4, "below: the gradient d out / d value", color=gradient_colour, fontsize=9.5)
+    ax.set(xlim=(-0.2, 11.3), ylim=(-0.1, height + 0.9), title=title)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+__all__ += ["draw_neuron_backward"]

@@ -70,37 +70,60 @@ def test_central_difference_survives_exceptions_and_bad_types():
 # --- Exercise 2: one gradient-descent step --------------------------------------------------
 
 def right_step(x, y, learning_rate):
-    return x - learning_rate * 2 * x, y - learning_rate * 6 * y
+    return x - learning_rate * 2 * (x - 1), y - learning_rate * 6 * (y + 2)
 
 
-def test_gradient_step_accepts_tuples_lists_and_arrays():
+def expanded_step(x, y, learning_rate):  # a correct alternative: the gradient multiplied out
+    return x - learning_rate * (2 * x - 2), y - learning_rate * (6 * y + 12)
+
+
+def sympy_step(x, y, learning_rate):  # a correct alternative: the gradient from SymPy
+    import sympy as sp
+    a, b = sp.symbols("a b")
+    g = (a - 1) ** 2 + 3 * (b + 2) ** 2
+    gx = float(sp.diff(g, a).subs({a: x, b: y}))
+    gy = float(sp.diff(g, b).subs({a: x, b: y}))
+    return x - learning_rate * gx, y - learning_rate * gy
+
+
+def test_gradient_step_accepts_tuples_lists_arrays_and_other_derivations():
     assert_passes(nb06.check_gradient_step(right_step))
+    assert_passes(nb06.check_gradient_step(expanded_step))
+    assert_passes(nb06.check_gradient_step(sympy_step))
     assert_passes(nb06.check_gradient_step(lambda x, y, lr: list(right_step(x, y, lr))))
     assert_passes(nb06.check_gradient_step(lambda x, y, lr: np.array(right_step(x, y, lr))))
 
 
 @pytest.mark.parametrize("wrong, words", [
-    (lambda x, y, lr: (x + lr * 2 * x, y + lr * 6 * y), ["uphill"]),
-    (lambda x, y, lr: (x - lr * x, y - lr * 3 * y), ["factor of 2"]),
-    (lambda x, y, lr: (x - lr * 6 * x, y - lr * 2 * y), ["swapped"]),
-    (lambda x, y, lr: (x - lr * 2 * x, y - lr * 2 * y), ["6y"]),
-    (lambda x, y, lr: (x - 2 * x, y - 6 * y), ["learning rate"]),
-    (lambda x, y, lr: (2 * x, 6 * y), ["returned the gradient"]),
-    (lambda x, y, lr: (lr * 2 * x, lr * 6 * y), ["returned the step"]),
+    (lambda x, y, lr: (x - lr * 2 * x, y - lr * 6 * y), ["x**2 + 3*y**2", "shifted"]),  # transcribed
+    (lambda x, y, lr: (x - lr * 2 * (x + 1), y - lr * 6 * (y - 2)), ["wrong signs"]),
+    (lambda x, y, lr: (x - lr * (2 * x - 1), y - lr * (6 * y + 2)), ["whole bracket"]),
+    (lambda x, y, lr: (x + lr * 2 * (x - 1), y + lr * 6 * (y + 2)), ["uphill"]),
+    (lambda x, y, lr: (x - lr * (x - 1), y - lr * 3 * (y + 2)), ["factor of 2"]),
+    (lambda x, y, lr: (x - lr * 6 * (x - 1), y - lr * 2 * (y + 2)), ["swapped"]),
+    (lambda x, y, lr: (x - lr * 2 * (x - 1), y - lr * 2 * (y + 2)), ["6(y + 2)"]),
+    (lambda x, y, lr: (x - 2 * (x - 1), y - 6 * (y + 2)), ["learning rate"]),
+    (lambda x, y, lr: (2 * (x - 1), 6 * (y + 2)), ["returned the gradient"]),
+    (lambda x, y, lr: (lr * 2 * (x - 1), lr * 6 * (y + 2)), ["returned the step"]),
 ])
 def test_gradient_step_names_the_mistake(wrong, words):
     assert_fails(nb06.check_gradient_step(wrong), *words)
 
 
-def test_gradient_step_other_wrong_values_say_what_was_expected():
+def test_gradient_step_other_wrong_values_name_the_case_without_giving_the_answer():
     result = nb06.check_gradient_step(lambda x, y, lr: (x - 0.3, y + 0.1))
-    assert_fails(result, "gradient_step(4, -4, 0.1)", "should return (3.2, -1.6)")
+    assert_fails(result, "gradient_step(4, -4, 0.1)", "chain rule")
+    assert "3.4" not in result.message  # the right new x, 4 - 0.1 * 6
 
 
-def test_gradient_step_reports_the_first_wrong_case():
+def test_gradient_step_reports_the_first_wrong_case_and_the_minimum():
     def right_only_for_first(x, y, lr):
         return right_step(x, y, lr) if x == 4.0 else (0.0, 0.0)
-    assert_fails(nb06.check_gradient_step(right_only_for_first), "gradient_step(1, 2, 0.05)")
+    assert_fails(nb06.check_gradient_step(right_only_for_first), "gradient_step(1.5, 2, 0.05)")
+
+    def moves_at_the_minimum(x, y, lr):
+        return right_step(x, y, lr) if (x, y) != (1.0, -2.0) else (x - lr, y)
+    assert_fails(nb06.check_gradient_step(moves_at_the_minimum), "minimum")
 
 
 def test_gradient_step_stub_and_bad_answers():
@@ -194,3 +217,33 @@ def test_checks_never_raise_on_strange_answers():
             result = check(answer)
             assert not result.passed
             assert isinstance(result.message, str) and result.message
+
+
+# --- One numerical_gradient across 06 and 07 -------------------------------------------------
+
+def test_notebook_06_defines_the_numerical_gradient_that_07_exports():
+    """06 teaches numerical_gradient; 07 exports it unchanged (same signature, same h = 1e-6)."""
+    import inspect
+    from pathlib import Path
+
+    import nbformat
+
+    from nnfs_helpers import network
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "06_derivatives_and_gradient_descent.ipynb"
+    cells = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    defining = [s for s in cells if "def numerical_gradient(" in s]
+    assert len(defining) == 1, "notebook 06 defines numerical_gradient exactly once"
+    source = defining[0]
+    start = source.index("def numerical_gradient(")
+    end = source.index("\n\n\n", start) if "\n\n\n" in source[start:] else len(source)
+    exported = inspect.getsource(network.numerical_gradient).strip()
+    assert source[start:end].strip() == exported
+
+
+def test_quiz_has_varied_positions_and_one_answer_per_question():
+    questions = nb06.quiz().questions
+    assert len(questions) >= 5
+    assert len({q.answer for q in questions}) == 4
+    for q in questions:
+        assert len(q.explanations) == len(q.options) and all(q.explanations)

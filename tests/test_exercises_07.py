@@ -88,6 +88,8 @@ def test_dense_names_the_mistake(func, words):
 
 @pytest.mark.parametrize("func, words", [
     (lambda i, w, d: (np.dot(i, d), d.sum(axis=0, keepdims=True), d @ w.T), "transpose"),
+    (lambda i, w, d: (i @ d, d.sum(axis=0, keepdims=True), d @ w.T), "transpose"),  # matmul's message
+    (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True), d @ w), "do not line up"),
     (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True), np.dot(d, w)), "transpose"),
     (lambda i, w, d: 1 / 0, "ZeroDivisionError"),
     (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True)), "three arrays"),
@@ -236,15 +238,22 @@ def test_chain_stub_is_not_solved(answer):
     assert not ok and NOT_SOLVED in message
 
 
-def only_first_fixed(x, y, w1, b1, w2, b2):  # the sigmoid derivative fixed, z1 still used for w2
+def only_slope_fixed(x, y, w1, b1, w2, b2):  # dz2 fixed, z1 still used for w2
     g = correct_chain_gradients(x, y, w1, b1, w2, b2)
-    g["w2"] = buggy_chain_gradients(x, y, w1, b1, w2, b2)["w2"]
+    g["w2"] = g["b2"] * (w1 * x + b1)
     return g
 
 
-def only_second_fixed(x, y, w1, b1, w2, b2):
+def only_input_fixed(x, y, w1, b1, w2, b2):  # dw2 fixed, z2 still in the sigmoid's slope
     g = buggy_chain_gradients(x, y, w1, b1, w2, b2)
-    g["w2"] = correct_chain_gradients(x, y, w1, b1, w2, b2)["w2"]
+    g["w2"] = g["b2"] * (1 / (1 + np.exp(-(w1 * x + b1))))
+    return g
+
+
+def first_slope_missing(x, y, w1, b1, w2, b2):  # a typical slip: no a1 (1 - a1) in dz1
+    g = correct_chain_gradients(x, y, w1, b1, w2, b2)
+    a1 = 1 / (1 + np.exp(-(w1 * x + b1)))
+    g["w1"], g["b1"] = g["w1"] / (a1 * (1 - a1)), g["b1"] / (a1 * (1 - a1))
     return g
 
 
@@ -260,8 +269,9 @@ def hard_coded(*point):  # right at the example point only
 
 @pytest.mark.parametrize("func, words", [
     (buggy_chain_gradients, "still the buggy function"),
-    (only_first_fixed, "dw2 uses z1"),
-    (only_second_fixed, "miss the derivative of its sigmoid"),
+    (only_slope_fixed, "dw2 uses z1"),
+    (only_input_fixed, "off by the same factor"),
+    (first_slope_missing, "miss the derivative of its sigmoid"),
     (sign_flipped_b2, "wrong sign"),
     (hard_coded, "another point"),
 ])
@@ -272,11 +282,22 @@ def test_chain_names_the_mistake(func, words):
 
 
 def test_chain_names_the_wrong_parameters():
-    ok, message = verdict(check_chain_gradients(only_first_fixed))
+    ok, message = verdict(check_chain_gradients(only_slope_fixed))
     assert not ok and "w2 (relative error" in message and "w1 (" not in message and "b2 (" not in message
     ok, message = verdict(check_chain_gradients(buggy_chain_gradients))
-    assert all(f"{name} (relative error" in message for name in ["w1", "b1", "w2"])
-    assert "b2 (" not in message
+    assert all(f"{name} (relative error" in message for name in ["w1", "b1", "w2", "b2"])
+
+
+def test_the_buggy_gradients_visibly_hurt_training():
+    """The notebook's demo argues that a wrong gradient can cost training: with the same budget
+    (200 steps, learning rate 2) the buggy gradients end far above the true ones."""
+    def train(gradients):
+        params = {"w1": 0.3, "b1": 0.1, "w2": 0.2, "b2": 0.2}
+        for _ in range(200):
+            step = gradients(0.5, 1.0, **params)
+            params = {name: value - 2.0 * step[name] for name, value in params.items()}
+        return chain_loss(0.5, 1.0, **params)
+    assert train(buggy_chain_gradients) > 10 * train(correct_chain_gradients)
 
 
 @pytest.mark.parametrize("func, words", [
@@ -291,3 +312,10 @@ def test_chain_reports_errors_without_raising(func, words):
     ok, message = verdict(check_chain_gradients(func))
     assert not ok
     assert words in message, message
+
+
+def test_quiz_has_one_right_option_per_question_at_varied_positions():
+    from nnfs_helpers.exercises.nb07 import quiz
+    questions = quiz().questions
+    assert len(questions) >= 5
+    assert len({q.answer for q in questions}) == 4

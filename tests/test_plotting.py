@@ -118,3 +118,38 @@ def test_plot_layer_product_bad_input_gets_a_clear_error(call, error, phrase):
     with pytest.raises(error) as info:
         call()
     assert phrase in str(info.value)
+
+# --- notebooks 06 and 07: draw_neuron_backward --------------------------------------------
+
+def test_draw_neuron_backward_writes_forward_values_above_and_gradients_below():
+    ax = plotting.draw_neuron_backward([1.0, -2.0, 3.0], [-3.0, -1.0, 2.0], 1.0)
+    texts = {t.get_text(): t for t in ax.texts}
+    assert ax.get_title()
+    assert "x0 = 1" in texts and "w1 = -1" in texts and "z = 6" in texts and "out = 6" in texts
+    forward, gradient = plotting.COLOURS[2], plotting.COLOURS[5]
+    # dx0 = w0 = -3 and dw2 = x2 = 3: the gradients of the multiplications swap the factors.
+    gradients = [t for t in ax.texts if t.get_color() == gradient and not t.get_text().startswith("below")]
+    assert sorted(t.get_text() for t in gradients) == sorted(["-3", "1", "-1", "-2", "2", "3"] + ["1"] * 6)
+    x0_value = texts["x0 = 1"]
+    below = [t for t in gradients if t.get_position()[0] == x0_value.get_position()[0]
+             and t.get_position()[1] < x0_value.get_position()[1]]
+    nearest = max(below, key=lambda t: t.get_position()[1])  # the label right under x0's value
+    assert nearest.get_text() == "-3" and x0_value.get_color() == forward
+
+
+def test_draw_neuron_backward_blocks_every_gradient_when_the_relu_is_off():
+    ax = plotting.draw_neuron_backward([1.0, 1.0], [-1.0, -1.0], -1.0, doutput=2.0)
+    gradients = [t.get_text() for t in ax.texts
+                 if t.get_color() == plotting.COLOURS[5] and not t.get_text().startswith("below")]
+    assert gradients.count("2") == 1 and set(gradients) == {"0", "2"}  # only the output edge carries one
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: plotting.draw_neuron_backward([1, 2], [1], 0), ValueError, "equally long"),
+    (lambda: plotting.draw_neuron_backward([1], [1], "b"), TypeError, "bias must be a number"),
+    (lambda: plotting.draw_neuron_backward([1], [1], 0, doutput=None), TypeError, "doutput must be a number"),
+    (lambda: plotting.draw_neuron_backward([1], [1], 0, ax="axes"), TypeError, "Axes"),
+])
+def test_draw_neuron_backward_rejects_bad_input_clearly(call, error, words):
+    with pytest.raises(error, match=words):
+        call()

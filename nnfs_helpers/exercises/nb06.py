@@ -3,9 +3,11 @@
 * `check_central_difference(central_difference)`: a numerical derivative with
   central differences, `central_difference(f, x, h)`.
 * `check_gradient_step(gradient_step)`: one gradient-descent step on
-  f(x, y) = x**2 + 3*y**2, `gradient_step(x, y, learning_rate)`.
+  g(x, y) = (x - 1)**2 + 3*(y + 2)**2, `gradient_step(x, y, learning_rate)`.
 * `check_neuron_loss_gradients(neuron_loss_gradients)`: the gradient of
   ReLU(w·x + b)**2 with respect to the weights and the bias.
+
+`quiz()` returns the notebook's quiz.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer.
 """
@@ -15,9 +17,10 @@ import math
 import numpy as np
 
 from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
+from ..quiz import Question, Quiz
 
 __all__ = ["check_central_difference", "check_gradient_step", "check_neuron_loss_gradients",
-           "DERIVATIVE_CASES", "STEP_CASES", "NEURON_CASES"]
+           "DERIVATIVE_CASES", "STEP_CASES", "NEURON_CASES", "quiz"]
 
 
 # --- Exercise 1: central differences -----------------------------------------------------
@@ -99,10 +102,13 @@ def check_central_difference(central_difference):
                            "central differences have no error on a parabola.")
 
 
-# --- Exercise 2: one gradient-descent step -------------------------------------------------
+# --- Exercise 2: one gradient-descent step on a shifted bowl ------------------------------
+#
+# g(x, y) = (x - 1)**2 + 3 * (y + 2)**2, whose gradient the learner derives (the notebook
+# gives only the unshifted bowl's), minimum at (1, -2).
 
-# (x, y, learning_rate)
-STEP_CASES = [(4.0, -4.0, 0.1), (1.0, 2.0, 0.05), (-3.0, 0.5, 0.2)]
+# (x, y, learning_rate); the last case starts at the minimum, where a step must not move.
+STEP_CASES = [(4.0, -4.0, 0.1), (1.5, 2.0, 0.05), (-3.0, 0.5, 0.2), (1.0, -2.0, 0.3)]
 
 
 def _step(x, y, lr, dfdx, dfdy, sign=-1.0):
@@ -110,36 +116,48 @@ def _step(x, y, lr, dfdx, dfdy, sign=-1.0):
 
 
 def _step_variants(x, y, lr):
+    gx, gy = 2 * (x - 1), 6 * (y + 2)
+    value = (x - 1) ** 2 + 3 * (y + 2) ** 2
     return {
-        "right": _step(x, y, lr, 2 * x, 6 * y),
-        "uphill": _step(x, y, lr, 2 * x, 6 * y, sign=1.0),
-        "no_power_factor": _step(x, y, lr, x, 3 * y),
-        "swapped": _step(x, y, lr, 6 * x, 2 * y),
-        "no_three": _step(x, y, lr, 2 * x, 2 * y),
-        "no_lr": _step(x, y, 1.0, 2 * x, 6 * y),
-        "gradient": [2 * x, 6 * y],
-        "step_only": [lr * 2 * x, lr * 6 * y],
-        "value": [x - lr * (x ** 2 + 3 * y ** 2), y - lr * (x ** 2 + 3 * y ** 2)],
+        "right": _step(x, y, lr, gx, gy),
+        "unshifted": _step(x, y, lr, 2 * x, 6 * y),
+        "shift_signs": _step(x, y, lr, 2 * (x + 1), 6 * (y - 2)),
+        "half_expanded": _step(x, y, lr, 2 * x - 1, 6 * y + 2),
+        "uphill": _step(x, y, lr, gx, gy, sign=1.0),
+        "no_power_factor": _step(x, y, lr, x - 1, 3 * (y + 2)),
+        "swapped": _step(x, y, lr, 6 * (x - 1), 2 * (y + 2)),
+        "no_three": _step(x, y, lr, 2 * (x - 1), 2 * (y + 2)),
+        "no_lr": _step(x, y, 1.0, gx, gy),
+        "gradient": [gx, gy],
+        "step_only": [lr * gx, lr * gy],
+        "value": [x - lr * value, y - lr * value],
     }
 
 
 _STEP_MESSAGES = {
-    "uphill": ("You moved uphill: the gradient points to where f grows. Subtract "
+    "unshifted": ("You used the gradient of x**2 + 3*y**2, (2x, 6y). This bowl is shifted: by the chain "
+                  "rule d/dx (x - 1)**2 = 2(x - 1) (the inner derivative is 1), and likewise for y."),
+    "shift_signs": ("The shifts have the wrong signs: d/dx (x - 1)**2 = 2(x - 1) and "
+                    "d/dy 3(y + 2)**2 = 6(y + 2)."),
+    "half_expanded": ("The factor multiplies the whole bracket: 2(x - 1) = 2x - 2, not 2x - 1, and "
+                      "6(y + 2) = 6y + 12, not 6y + 2."),
+    "uphill": ("You moved uphill: the gradient points to where g grows. Subtract "
                "learning_rate * gradient to go downhill."),
-    "no_power_factor": ("The gradient is off by a factor of 2: by the power rule the derivative of x**2 "
-                        "is 2x and that of 3y**2 is 6y."),
-    "swapped": "You swapped the partial derivatives: df/dx = 2x and df/dy = 6y.",
-    "no_three": "df/dy forgets the 3 in 3y**2: it is 6y, not 2y.",
+    "no_power_factor": ("The gradient is off by a factor of 2: by the power rule the derivative of u**2 "
+                        "is 2u, so dg/dx = 2(x - 1) and dg/dy = 6(y + 2)."),
+    "swapped": "You swapped the partial derivatives: dg/dx = 2(x - 1) and dg/dy = 6(y + 2).",
+    "no_three": "dg/dy forgets the 3 in 3(y + 2)**2: it is 6(y + 2), not 2(y + 2).",
     "no_lr": "You took a full gradient step: multiply the gradient by the learning rate first.",
-    "gradient": "You returned the gradient (2x, 6y). Return the new point: (x, y) minus learning_rate * gradient.",
+    "gradient": "You returned the gradient. Return the new point: (x, y) minus learning_rate * gradient.",
     "step_only": "You returned the step learning_rate * gradient. Subtract it from (x, y) to get the new point.",
-    "value": "You used the value f(x, y) instead of its derivatives: the step uses df/dx = 2x and df/dy = 6y.",
+    "value": "You used the value g(x, y) instead of its derivatives: the step needs dg/dx and dg/dy.",
 }
 
 
 @guarded("Exercise 2: one gradient-descent step")
 def check_gradient_step(gradient_step):
-    """Check `gradient_step(x, y, learning_rate)` returns the point after one step on x**2 + 3y**2."""
+    """Check `gradient_step(x, y, learning_rate)` returns the point after one step on
+    g(x, y) = (x - 1)**2 + 3 * (y + 2)**2."""
     title = "Exercise 2: one gradient-descent step"
     answers = []
     for x, y, lr in STEP_CASES:
@@ -154,16 +172,18 @@ def check_gradient_step(gradient_step):
     expected = [v["right"] for v in variants]
     mistakes = [Mistake([v[key] for v in variants], message) for key, message in _STEP_MESSAGES.items()]
     result = compare(np.array(answers), expected, title, mistakes=mistakes,
-                     label="your new points for the three test cases",
-                     success="that is the update the descent below repeats: "
-                             "new point = point - learning_rate * gradient.")
+                     label="your new points for the four test cases",
+                     success="the gradient is (2(x - 1), 6(y + 2)), zero at the minimum (1, -2), "
+                             "so a step from there stays put.")
     if not result and "wrong values" in result.message:
         index = next(i for i, (got, want) in enumerate(zip(answers, expected))
                      if not np.allclose(got, want, rtol=1e-5, atol=1e-6))
-        (x, y, lr), got, want = STEP_CASES[index], answers[index], expected[index]
-        return failed(title, f"gradient_step({x:g}, {y:g}, {lr:g}) returned ({got[0]:.6g}, {got[1]:.6g}); "
-                             f"it should return ({want[0]:.6g}, {want[1]:.6g}). Compute the gradient "
-                             "(2x, 6y), then subtract learning_rate times it from (x, y).")
+        (x, y, lr), got = STEP_CASES[index], answers[index]
+        at_minimum = " This point is the minimum of g, where the gradient is 0." if index == 3 else ""
+        return failed(title, f"gradient_step({x:g}, {y:g}, {lr:g}) returned ({got[0]:.6g}, {got[1]:.6g}), "
+                             f"which is not the point one step downhill.{at_minimum} Derive dg/dx and "
+                             "dg/dy with the chain rule (or SymPy), then subtract learning_rate times "
+                             "the gradient from (x, y).")
     return result
 
 
@@ -268,3 +288,84 @@ def check_neuron_loss_gradients(neuron_loss_gradients):
             return result
     return passed(title, "right for all three neurons, including the one whose ReLU is off "
                          "(every gradient 0 there).")
+
+
+# --- Quiz ----------------------------------------------------------------------------------
+
+def quiz():
+    """The questions of notebook 06's "Check your understanding"."""
+    return Quiz([
+        Question("The forward difference (f(x + h) - f(x)) / h overestimates the slope of 2x² at "
+                 "every x. Which estimate is exact for this parabola, apart from rounding?",
+                 ["(f(x + h) - f(x - h)) / (2h), whose error term is zero here",
+                  "The same forward formula with a far smaller step, such as h = 1e-12",
+                  "(f(x) - f(x - h)) / h, since stepping backwards cancels the excess",
+                  "None of them: a numerical estimate always keeps an error of order h"],
+                 answer=0,
+                 explanations=[
+                     "Right: the central difference cancels the h² term of the expansion, and a "
+                     "parabola has nothing beyond it.",
+                     "A smaller h shrinks the error (2h here) but never removes it, and at 1e-12 "
+                     "rounding takes over.",
+                     "The backward difference errs by the same amount in the other direction.",
+                     "The central difference's error is of order h², and for a parabola that term is 0."]),
+        Question("Gradient descent on f(x) = x² with learning rate 1.1, from x = 4. What happens?",
+                 ["It converges, only more slowly than with learning rate 0.2",
+                  "It lands exactly on x = 0 after the first step and stays there",
+                  "It moves uphill without changing sign, so x grows steadily",
+                  "x flips sign on every step and grows in size: it diverges"],
+                 answer=3,
+                 explanations=[
+                     "A step multiplies x by 1 - 2·1.1 = -1.2; since |-1.2| > 1 it cannot converge.",
+                     "That needs learning rate 0.5 exactly (factor 1 - 2·0.5 = 0).",
+                     "The factor -1.2 is negative, so the sign flips on every step.",
+                     "Right: x is multiplied by -1.2 on every step."]),
+        Question("In the one-neuron example, suppose the bias were -10, so z = w·x + b < 0. What is "
+                 "the gradient of the neuron's output with respect to each weight?",
+                 ["Each weight's input, as in the example, since the sum passes it on",
+                  "0 for every weight, because ReLU's slope is 0 where z < 0",
+                  "Each weight's own value, since multiplication swaps the factors",
+                  "1 for every weight, because the sum's local derivative is 1"],
+                 answer=1,
+                 explanations=[
+                     "Only while the ReLU is on (z > 0); here it blocks everything.",
+                     "Right: the chain rule multiplies every gradient by ReLU'(z) = 0. The neuron is "
+                     "'dead' for this input.",
+                     "The weights are the gradient with respect to the inputs, and only while ReLU is on.",
+                     "The sum's local derivative is 1, but the ReLU's, further up the chain, is 0."]),
+        Question("For the loss L = ½(ŷ - y)², what is dL/dŷ?",
+                 ["2(ŷ - y)", "(ŷ - y)²", "ŷ - y", "½(ŷ - y)"],
+                 answer=2,
+                 explanations=[
+                     "That is the derivative of (ŷ - y)², without the ½.",
+                     "That is twice the loss itself, not its derivative.",
+                     "Right: the power rule gives 2 · ½ · (ŷ - y); the ½ is there to cancel the 2.",
+                     "The power rule brings down the exponent 2: the derivative of u² is 2u."]),
+        Question("Why does the sigmoid neuron fitted to the seven points keep a loss above a floor?",
+                 ["A sigmoid cannot output more than 1, and four targets are above 1",
+                  "The learning rate is too small to get there within 3000 iterations",
+                  "Gradient descent cannot fit more than one data point at a time",
+                  "The gradient was derived wrongly, so some steps go the wrong way"],
+                 answer=0,
+                 explanations=[
+                     "Right: every target above 1 leaves an error of at least y - 1, however long "
+                     "we train.",
+                     "More iterations or a larger rate still cannot cross the sigmoid's ceiling of 1.",
+                     "It minimises the mean loss over all seven points at once.",
+                     "It was checked numerically and agrees."]),
+        Question("In the chain of two sigmoid neurons, the first neuron's gradients are about 20 "
+                 "times smaller than the second's. Why?",
+                 ["The first neuron gets a smaller learning rate, so its steps are shorter",
+                  "Its input x = 0.5 is much smaller than the second neuron's input",
+                  "Its gradient also passes through w2 and a second sigmoid slope (≤ 0.25)",
+                  "The numerical check rounds the first neuron's gradients towards zero"],
+                 answer=2,
+                 explanations=[
+                     "Both neurons are updated with the same learning rate.",
+                     "x = 0.5 and the second neuron's input a1 ≈ 0.55 are about the same size: that "
+                     "explains almost none of a factor 20.",
+                     "Right: every layer multiplies in a sigmoid slope of at most 0.25 and a weight. "
+                     "Stack many and the early gradients vanish.",
+                     "The gradients are computed by hand and only compared with the numerical ones; "
+                     "they agree."]),
+    ])

@@ -3,6 +3,7 @@
 * `check_dense_backward`: Exercise 1, the dense layer's backward pass as a function.
 * `check_softmax_crossentropy_backward`: Exercise 2, the combined softmax + cross-entropy gradient.
 * `check_chain_gradients`: Exercise 3, "find the bug" in the gradients of a two-neuron chain.
+* `quiz()`: the notebook's quiz.
 
 Every check computes its reference in float64 with its own code (it does not import the
 network module), whatever the reproducible setup has done to NumPy's defaults.
@@ -13,10 +14,11 @@ import math
 import numpy as np
 
 from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
+from ..quiz import Question, Quiz
 
 __all__ = [
     "check_dense_backward", "check_softmax_crossentropy_backward", "check_chain_gradients",
-    "chain_loss", "buggy_chain_gradients", "correct_chain_gradients", "CHAIN_POINTS",
+    "chain_loss", "buggy_chain_gradients", "correct_chain_gradients", "CHAIN_POINTS", "quiz",
 ]
 
 DENSE_TITLE = "Exercise 1: Layer_Dense backward"
@@ -35,6 +37,9 @@ def _dense_case():
     return inputs, weights, dvalues
 
 
+SHAPE_ERROR_WORDS = ("align", "shape", "broadcast", "core dimension", "mismatch")
+
+
 @guarded(DENSE_TITLE)
 def check_dense_backward(dense_backward):
     """Check `dense_backward(inputs, weights, dvalues) -> (dweights, dbiases, dinputs)`."""
@@ -45,7 +50,8 @@ def check_dense_backward(dense_backward):
                               name="dense_backward")
     except LearnerError as problem:
         text = str(problem)
-        if not problem.unsolved and ("align" in text or "shape" in text or "broadcast" in text):
+        # np.dot says "not aligned", the @ operator (matmul) "mismatch in its core dimension".
+        if not problem.unsolved and any(word in text for word in SHAPE_ERROR_WORDS):
             raise LearnerError(
                 f"{text.rstrip('.')}. Two arrays in a product do not line up. Write the shapes down: inputs "
                 "(samples, n_inputs), weights (n_inputs, n_neurons), dvalues (samples, n_neurons); "
@@ -209,9 +215,10 @@ def buggy_chain_gradients(x, y, w1, b1, w2, b2):
     """The notebook's buggy function, with the same two bugs."""
     z1 = w1 * x + b1
     a1 = _sigmoid(z1)
-    y_hat = _sigmoid(w2 * a1 + b2)
-    dz2 = (y_hat - y) * y_hat * (1 - y_hat)
-    dz1 = dz2 * w2  # bug: no sigmoid derivative a1 (1 - a1)
+    z2 = w2 * a1 + b2
+    y_hat = _sigmoid(z2)
+    dz2 = (y_hat - y) * y_hat * (1 - z2)  # bug: z2 where y_hat belongs in the sigmoid's slope
+    dz1 = dz2 * w2 * a1 * (1 - a1)
     return {"w1": dz1 * x, "b1": dz1, "w2": dz2 * z1, "b2": dz2}  # bug: z1 where a1 belongs
 
 
@@ -271,7 +278,16 @@ def _diagnose(wrong, learner, point):
     hints = []
     if all(_close(learner[name], buggy[name]) for name in PARAMETERS):
         return ["This is still the buggy function: fix it, then run gradient_report on your version."]
-    if {"w1", "b1"} & wrong:
+    z2 = w2 * a1 + b2
+    y_hat = _sigmoid(z2)
+    shared = [name for name in ("w1", "b1", "b2") if name in wrong]
+    if shared:
+        ratio = (1 - z2) / (1 - y_hat)
+        if all(_close(learner[name], right[name] * ratio) for name in shared):
+            hints.append("Everything that passes through dz2 is off by the same factor: the second "
+                         "sigmoid's slope is y_hat * (1 - y_hat), written with the sigmoid's OUTPUT, "
+                         "not with z2: dz2 = (y_hat - y) * y_hat * (1 - y_hat).")
+    if {"w1", "b1"} & wrong and not hints:
         first = [name for name in ("w1", "b1") if name in wrong]
         slope = a1 * (1 - a1)
         if all(_close(learner[name], right[name] / slope) for name in first):
@@ -281,7 +297,7 @@ def _diagnose(wrong, learner, point):
             hints.append(f"{' and '.join(first)} {'have' if len(first) > 1 else 'has'} the wrong sign.")
     if "w2" in wrong:
         dz2 = right["b2"]
-        if _close(learner["w2"], dz2 * z1):
+        if _close(learner["w2"], dz2 * z1) or _close(learner["w2"], learner["b2"] * z1):
             hints.append("dw2 uses z1, the first neuron's value before its sigmoid. The second neuron "
                          "sees a1 = sigmoid(z1), so dw2 = dz2 * a1.")
         elif _close(learner["w2"], dz2 * x):
@@ -310,3 +326,87 @@ def check_chain_gradients(chain_gradients):
                           f"are wrong: {details}. " + " ".join(hints))
     return passed(CHAIN_TITLE, "all four gradients match central differences (relative error below "
                   "1e-6) at three different points.")
+
+
+# ---- Quiz ---------------------------------------------------------------------------------
+
+def quiz():
+    """The questions of notebook 07's "Check your understanding"."""
+    return Quiz([
+        Question("A dense layer receives inputs of shape (300, 2) and has 64 neurons. "
+                 "What is the shape of dweights?",
+                 ["(2, 64)", "(300, 64)", "(64, 2)", "(300, 2)"], answer=0,
+                 explanations=[
+                     "Right: a gradient has the shape of its parameter; inputs.T @ dvalues is "
+                     "(2, 300) @ (300, 64).",
+                     "That is the shape of the layer's output, and so of dvalues.",
+                     "That is dweights transposed, dvalues.T @ inputs.",
+                     "That is the shape of the inputs, and so of dinputs."]),
+        Question("Why does Activation_ReLU.backward multiply dvalues by (inputs > 0)?",
+                 ["To make every gradient non-negative, so no weight reverses its direction",
+                  "To divide by the batch size: the mask counts how many samples were active",
+                  "To clip large gradients, since the mask caps each entry at 1 for stability",
+                  "ReLU's slope is 1 where its input was positive and 0 elsewhere"], answer=3,
+                 explanations=[
+                     "Negative entries of dvalues stay negative where the mask is 1; the mask only "
+                     "switches entries off.",
+                     "Nothing is divided: the mask is 0 or 1 per entry, and the loss's gradient "
+                     "already carries the 1/n.",
+                     "The mask never rescales an entry it lets through, however large.",
+                     "Right: by the chain rule the gradient passes where the neuron was active and "
+                     "is blocked where it output 0."]),
+        Question("What does the combined softmax + cross-entropy backward pass compute, for a batch "
+                 "of n samples?",
+                 ["-y / y_hat / n", "diag(s) - s s^T", "(y_hat - y) / n", "y_hat * (1 - y_hat) / n"],
+                 answer=2,
+                 explanations=[
+                     "That is the gradient of cross-entropy alone, with respect to the probabilities.",
+                     "That is the softmax Jacobian of one sample, which the shortcut never builds.",
+                     "Right: chaining the two derivatives, the probabilities cancel and only "
+                     "y_hat - y remains, divided by n for the mean.",
+                     "That looks like a sigmoid's slope; softmax + cross-entropy has no such factor."]),
+        Question("A gradient check in float32 with h = 1e-6 reports a large relative error for a "
+                 "layer that is correct. What is the most likely reason?",
+                 ["A correct backward pass passes the check in any precision, so the layer is wrong",
+                  "float32 keeps about 7 digits, so f(x + h) - f(x - h) is mostly rounding",
+                  "Central differences work for a scalar loss only, not through a layer's outputs",
+                  "The step is too large for float32: h = 1e-12 would make the estimate exact"],
+                 answer=1,
+                 explanations=[
+                     "Run it in float64 first: the layer is probably fine.",
+                     "Right: in float32, x + 1e-6 barely differs from x, so the difference of the "
+                     "two losses is mostly noise. Use float64 (restore_numpy()).",
+                     "They work for any function that returns a number; the checker builds one "
+                     "from the layer's outputs.",
+                     "A smaller step makes the rounding worse, not better."]),
+        Question("A correct ReLU fails the gradient check (its relative error is far above 1e-6) when one of "
+                 "its inputs is 1e-7 and h = 1e-6. Why?",
+                 ["The nudges of ±h cross the kink at 0, so the estimate mixes slopes 0 and 1",
+                  "The mask should be (inputs >= 0): NumPy treats an input this small as zero",
+                  "1e-7 is below float64's precision, so the input is stored as exactly 0",
+                  "A tiny input makes the relative error's denominator zero, which inflates it"],
+                 answer=0,
+                 explanations=[
+                     "Right: x - h is negative and x + h positive, so the central difference "
+                     "averages the two sides of the kink. It is the check that is wrong here, "
+                     "not the ReLU.",
+                     "The analytic slope at 1e-7 is 1 with either mask; the numerical estimate is "
+                     "the one that is off.",
+                     "float64 represents 1e-7 with about 16 significant digits.",
+                     "The denominator is the sizes of the two gradients, which are not zero here."]),
+        Question("The gradient check says dw1 and db1 are wrong, while dw2 and db2 are ok. "
+                 "Where is the bug most likely?",
+                 ["In the loss's derivative, the first factor of every gradient",
+                  "In the forward pass, which both gradients are computed from",
+                  "In numerical_gradient, which cannot nudge the first neuron's parameters",
+                  "On the path from z2 back to z1: through w2 and the first sigmoid"],
+                 answer=3,
+                 explanations=[
+                     "Then dw2 and db2 would be wrong too: every gradient starts with the loss's "
+                     "derivative.",
+                     "The numerical gradient uses the same forward pass; a wrong forward pass would "
+                     "not single out w1 and b1.",
+                     "It gave correct results for w2 and b2 with the same code.",
+                     "Right: what dw1 and db1 share beyond dz2 is the path through w2 and the "
+                     "first sigmoid."]),
+    ])
