@@ -77,9 +77,13 @@ def free_port():
         return s.getsockname()[1]
 
 
+LAB_ROOT = []  # the folder JupyterLab serves
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     work = tmp_path_factory.mktemp("lab")
+    LAB_ROOT[:] = [work]
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy(notebook, work)
     # A private settings and workspace folder: no news pop-up, and no tabs restored from
@@ -121,6 +125,7 @@ def lab(tmp_path_factory):
 def open_and_run_all(browser, base, name, timeout_s):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/lab/tree/{name}?token={TOKEN}&reset")
+    page.wait_for_function("() => !!window.jupyterapp && !!window.jupyterapp.shell.currentWidget", timeout=90_000)
     page.wait_for_function(KERNEL_IDLE, timeout=90_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(ALL_EXECUTED, timeout=timeout_s * 1000, polling=500)
@@ -169,3 +174,24 @@ def test_a_training_notebook_shows_progress_and_finishes(lab):
     assert "epoch:" in cell.inner_text()
     page.screenshot(path=str(SHOTS / "training_progress.png"))
     page.close()
+
+
+def test_opening_a_notebook_and_saving_it_changes_nothing(lab):
+    """JupyterLab writes the kernel's language_info into a notebook it opens; the notebooks
+    record exactly that, so opening one leaves it unmodified and a save rewrites the same bytes
+    (`git status` stays clean)."""
+    base, browser = lab
+    name = "03_activation_functions.ipynb"
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab/tree/{name}?token={TOKEN}&reset")
+    page.wait_for_function("() => !!window.jupyterapp && !!window.jupyterapp.shell.currentWidget", timeout=90_000)
+    page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+    page.wait_for_timeout(2000)
+    assert page.evaluate(f"{PANEL}.context.model.dirty") is False, "opening the notebook modified it"
+    path = page.evaluate(f"{PANEL}.context.path")
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(f"() => !{PANEL}.context.model.dirty", timeout=30_000)
+    page.wait_for_timeout(1000)
+    page.close()
+    saved = (LAB_ROOT[0] / path).read_bytes()
+    assert saved == (ROOT / "notebooks" / name).read_bytes(), "saving an unchanged notebook changed the file"
