@@ -499,3 +499,14 @@ def test_checks_leave_global_random_state_alone():
     check_minibatches(batches_right)
     check_minibatch_epoch(epoch_right)
     assert np.array_equal(np.random.get_state()[1], state)
+
+
+# --- Quiz ---------------------------------------------------------------------------------------
+
+def test_quiz_answers_are_right_and_explained():
+    quiz = nb08.quiz()
+    assert len(quiz.questions) >= 5
+    for index, question in enumerate(quiz.questions):
+        assert quiz.answer(index, question.answer).startswith(("Correct", "Right"))
+    updates = quiz.questions[3]
+    assert updates.options[updates.answer] == "10"  # 300 samples, batches of 32: 9 full and 1 of 12

@@ -546,7 +546,7 @@ def quiz():
             explanations=["A small learning rate makes the loss fall slowly, but it does not make it "
                           "jump up.",
                           "More epochs of the same oversized steps would not help: the learning rate "
-                          "10 run stayed at one third for all of its 2,001 epochs.",
+                          "10 run was stuck at one third from its first epochs to its last.",
                           "Zero biases are the normal start; the run with learning rate 1 began the "
                           "same way and learned.",
                           "Yes: huge steps overshoot and can kill every ReLU neuron, leaving a network "
