@@ -301,9 +301,11 @@ def epoch_right(layers, loss_activation, optimizer, X, y, batch_size, rng, weigh
     for X_batch, y_batch in batches_right(X, y, batch_size, rng):
         losses.append(run_batch(layers, loss_activation, X_batch, y_batch))
         sizes.append(len(X_batch))
+        optimizer.pre_update_params()
         for layer in layers:
             if hasattr(layer, "weights"):
                 optimizer.update_params(layer)
+        optimizer.post_update_params()
     if returns == "mean":
         return np.average(losses, weights=sizes) if weighted else np.mean(losses)
     return {"last": losses[-1], "sum": sum(losses), "list": losses, "none": None}[returns]
@@ -396,6 +398,56 @@ def epoch_drop_last(layers, loss_activation, optimizer, X, y, batch_size, rng):
     return np.mean(losses)
 
 
+def epoch_with(batches, schedule="step"):
+    """An epoch over `batches(X, y, batch_size, rng)`; `schedule` says where pre/post go."""
+    def answer(layers, loss_activation, optimizer, X, y, batch_size, rng):
+        losses = []
+        if schedule == "epoch":
+            optimizer.pre_update_params()
+        for X_batch, y_batch in batches(X, y, batch_size, rng):
+            losses.append(run_batch(layers, loss_activation, X_batch, y_batch))
+            if schedule == "step":
+                optimizer.pre_update_params()
+            for layer in (layers[0], layers[2]):
+                if schedule == "layer":
+                    optimizer.pre_update_params()
+                optimizer.update_params(layer)
+                if schedule == "layer":
+                    optimizer.post_update_params()
+            if schedule == "step":
+                optimizer.post_update_params()
+            if schedule == "post first":
+                optimizer.post_update_params()
+                optimizer.pre_update_params()
+        if schedule == "epoch":
+            optimizer.post_update_params()
+        return np.mean(losses)
+    return answer
+
+
+def batches_in_order(X, y, batch_size, rng):
+    for start in range(0, len(X), batch_size):
+        yield X[start:start + batch_size], y[start:start + batch_size]
+
+
+def batches_fixed_seed(X, y, batch_size, rng):
+    order = np.random.default_rng(0).permutation(len(X))  # the same order every epoch
+    for start in range(0, len(X), batch_size):
+        chosen = order[start:start + batch_size]
+        yield X[chosen], y[chosen]
+
+
+def epoch_update_outside(layers, loss_activation, optimizer, X, y, batch_size, rng):
+    losses = []
+    for X_batch, y_batch in batches_right(X, y, batch_size, rng):
+        losses.append(run_batch(layers, loss_activation, X_batch, y_batch))
+    optimizer.pre_update_params()  # one update, after the loop: only the last batch's gradient
+    optimizer.update_params(layers[0])
+    optimizer.update_params(layers[2])
+    optimizer.post_update_params()
+    return np.mean(losses)
+
+
 def epoch_returns(kind):
     def answer(*args):
         return epoch_right(*args, returns=kind)
@@ -421,6 +473,13 @@ def epoch_forever(*args):
     (epoch_no_optimizer, "never updated"),
     (epoch_pairs_broken, "same indices"),
     (epoch_drop_last, "last, smaller batch"),
+    (epoch_with(batches_in_order), "nothing was shuffled"),
+    (epoch_with(batches_fixed_seed), "same order"),
+    (epoch_update_outside, "after the loop"),
+    (epoch_with(batches_right, schedule="none"), "never called"),
+    (epoch_with(batches_right, schedule="epoch"), "once for the whole epoch"),
+    (epoch_with(batches_right, schedule="layer"), "once per layer"),
+    (epoch_with(batches_right, schedule="post first"), "not in their places"),
     (epoch_returns("last"), "last batch"),
     (epoch_returns("sum"), "sum"),
     (epoch_returns("list"), "one number"),
@@ -440,3 +499,14 @@ def test_checks_leave_global_random_state_alone():
     check_minibatches(batches_right)
     check_minibatch_epoch(epoch_right)
     assert np.array_equal(np.random.get_state()[1], state)
+
+
+# --- Quiz ---------------------------------------------------------------------------------------
+
+def test_quiz_answers_are_right_and_explained():
+    quiz = nb08.quiz()
+    assert len(quiz.questions) >= 5
+    for index, question in enumerate(quiz.questions):
+        assert quiz.answer(index, question.answer).startswith(("Correct", "Right"))
+    updates = quiz.questions[3]
+    assert updates.options[updates.answer] == "10"  # 300 samples, batches of 32: 9 full and 1 of 12

@@ -181,3 +181,24 @@ def test_checks_never_raise_on_odd_answers():
         for check in (nb09.check_decayed_learning_rate, nb09.check_exponential_learning_rate):
             assert not check(answer).passed
         assert not nb09.check_decay_milestones(answer, answer).passed
+
+
+# --- Quiz and the notebook's claims ---------------------------------------------------------------
+
+def test_quiz_answers_are_right_and_explained():
+    from nnfs_helpers.exercises import nb09
+    quiz = nb09.quiz()
+    assert len(quiz.questions) >= 5
+    for index, question in enumerate(quiz.questions):
+        assert quiz.answer(index, question.answer).startswith("Correct")
+    first = quiz.questions[0]
+    assert first.options[first.answer] == "0.250"  # 1 / (1 + 1e-3 * 3000)
+
+
+def test_each_halving_of_1_over_t_decay_takes_twice_as_long_as_the_previous_one():
+    decay = 1e-3
+    steps = [(2**k - 1) / decay for k in range(0, 6)]  # where the rate is 1 / 2**k
+    lengths = np.diff(steps)
+    assert np.allclose(lengths[1:] / lengths[:-1], 2)
+    # ... and not "as long as all the previous ones together" (that would need 2 * sum).
+    assert not np.allclose(lengths[2:], np.cumsum(lengths)[1:-1])

@@ -259,3 +259,33 @@ def test_terminal_step_diagnoses_mistakes(answer, words):
     ok, message = verdict(check_terminal_step(answer))
     assert not ok
     assert words in message, message
+
+
+# --- Quiz and the notebook's claims ---------------------------------------------------------------
+
+def test_quiz_answers_are_right_and_explained():
+    from nnfs_helpers.exercises import nb10
+    quiz = nb10.quiz()
+    assert len(quiz.questions) >= 5
+    for index, question in enumerate(quiz.questions):
+        assert quiz.answer(index, question.answer).startswith("Correct")
+
+
+def _along_the_valley(learning_rate, momentum, steps=20000):
+    """x of the heavy ball on f = x**2 / 2 from x = -10 at rest (the valley's gentle direction)."""
+    x, velocity, path = -10.0, 0.0, []
+    for _ in range(steps):
+        velocity = momentum * velocity - learning_rate * x
+        x += velocity
+        path.append(x)
+    return np.array(path)
+
+
+def test_a_small_enough_learning_rate_removes_the_overshoot_of_momentum_0_9():
+    # Quiz explanation: below (1 - sqrt(0.9))**2, about 0.0026, the ball is over-damped.
+    threshold = (1 - np.sqrt(0.9)) ** 2
+    assert 0.0026 < threshold < 0.0027
+    assert _along_the_valley(0.0026, 0.9).max() < 1e-12  # never passes the minimum
+    assert _along_the_valley(0.0027, 0.9).max() > 1e-9  # passes it (only just)
+    assert _along_the_valley(0.035, 0.9).max() > 1  # the notebook's rate: under-damped
+    assert _along_the_valley(0.035, 0.5).max() < 1e-12  # momentum 0.5 never overshoots there

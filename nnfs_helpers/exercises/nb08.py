@@ -3,8 +3,10 @@
 * `check_sgd_update(sgd_update)`: one gradient-descent step on a layer's weights and biases.
 * `check_minibatches(minibatches)`: a generator of shuffled (X_batch, y_batch) pairs that
   covers every sample exactly once per epoch.
-* `check_minibatch_epoch(minibatch_epoch)`: one epoch of mini-batch training (forward,
-  loss, backward and an update for every batch); returns the mean batch loss.
+* `check_minibatch_epoch(minibatch_epoch)`: one epoch of mini-batch training (a new
+  shuffle; then for every batch forward, loss, backward, and pre_update_params,
+  update_params for each dense layer, post_update_params); returns the mean batch loss.
+* `quiz()`: the notebook's quiz.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer.
 """
@@ -300,25 +302,58 @@ def check_minibatches(minibatches):
 # --- Exercise 3: minibatch_epoch --------------------------------------------------------------
 
 class _RecordingOptimizer:
-    """Plain SGD that remembers what every update_params call saw."""
+    """Plain SGD that remembers every call: "pre", "post", and what each update_params saw."""
 
     def __init__(self, learning_rate):
         self.learning_rate = learning_rate
         self.current_learning_rate = learning_rate
         self.calls = []  # (layer, inputs, dweights, dbiases)
+        self.events = []  # "pre", "update" and "post", in the order they happened
 
     def pre_update_params(self):
-        pass
+        self.events.append("pre")
 
     def post_update_params(self):
-        pass
+        self.events.append("post")
 
     def update_params(self, layer):
+        self.events.append("update")
         self.calls.append((layer, np.array(layer.inputs, dtype=np.float64),
                            np.array(layer.dweights, dtype=np.float64),
                            np.array(layer.dbiases, dtype=np.float64)))
         layer.weights += -self.learning_rate * layer.dweights
         layer.biases += -self.learning_rate * layer.dbiases
+
+
+def _schedule_problem(events, steps):
+    """A message if pre/post_update_params were not called once around each step's updates."""
+    pre, post = events.count("pre"), events.count("post")
+    if pre == 0 and post == 0:
+        return ("the training steps are right, but `optimizer.pre_update_params()` and "
+                "`optimizer.post_update_params()` are never called. Call them once per step, that is "
+                "once per mini-batch: pre before the layer updates, post after them. This notebook's "
+                "Optimizer_SGD does nothing in them yet, but with learning-rate decay (notebook 09) "
+                "or Adam (notebook 11) a loop without them silently trains with the wrong settings.")
+    if pre == 1 and post == 1 and steps > 1:
+        return ("`pre_update_params()` and `post_update_params()` ran once for the whole epoch. They "
+                "belong to every step: with mini-batches that is once per batch, inside the loop, so "
+                "that a decaying learning rate counts steps, not epochs.")
+    if post == 2 * steps or pre == 2 * steps:
+        return ("`pre_update_params()` or `post_update_params()` ran once per layer. Call each once "
+                "per step: pre before all the layer updates of a batch, post after all of them.")
+    if pre != steps or post != steps:
+        return (f"with {steps} mini-batches, `pre_update_params()` ran {pre} times and "
+                f"`post_update_params()` {post} times. Call each exactly once per batch: pre before "
+                "the layer updates, post after them.")
+    # Each step must read: pre, its updates, post.
+    expected = []
+    updates_per_step = events.count("update") // steps if steps else 0
+    for _ in range(steps):
+        expected += ["pre"] + ["update"] * updates_per_step + ["post"]
+    if events != expected:
+        return ("`pre_update_params()` and `post_update_params()` are not in their places. For every "
+                "mini-batch call pre once before its layer updates and post once after them.")
+    return None
 
 
 def _small_network(rng, network):
@@ -367,8 +402,9 @@ def check_minibatch_epoch(minibatch_epoch):
             return super().forward(inputs, y_true)
 
     X_given, y_given = X.copy(), y.copy()
+    epoch_rng = np.random.default_rng(5)
     returned = call_learner(minibatch_epoch, layers, RecordingLoss(), optimizer, X_given, y_given,
-                            batch_size, np.random.default_rng(5), name="minibatch_epoch", timeout=TIMEOUT)
+                            batch_size, epoch_rng, name="minibatch_epoch", timeout=TIMEOUT)
     calls1 = [c for c in optimizer.calls if c[0] is dense1]
     calls2 = [c for c in optimizer.calls if c[0] is dense2]
     if not optimizer.calls:
@@ -386,6 +422,11 @@ def check_minibatch_epoch(minibatch_epoch):
         return failed(title, f"the first dense layer was updated {len(calls1)} times and the second "
                              f"{len(calls2)} times: update every layer with weights once per batch.")
     expected_steps = math.ceil(n / batch_size)
+    if len(calls1) == 1 and len(seen_labels) > 1:
+        return failed(title, f"the loss was computed for {len(seen_labels)} batches, but the layers "
+                             "were updated only once: the update sits after the loop over the "
+                             "batches. Move the updates into the loop, so that every mini-batch ends "
+                             "with its own step.")
     if len(calls1) == 1 and len(calls1[0][1]) == n:
         return failed(title, "there was one update for the whole epoch, on all the samples: that is "
                              "full-batch gradient descent. Loop over the mini-batches and update after "
@@ -427,6 +468,28 @@ def check_minibatch_epoch(minibatch_epoch):
             layer.weights += -learning_rate * layer.dweights
             layer.biases += -learning_rate * layer.dbiases
 
+    order = np.concatenate(index_batches)
+    if np.array_equal(order, np.arange(n)):
+        return failed(title, "the batches follow the original order of X: nothing was shuffled. Draw a "
+                             "new order every epoch with `rng.permutation(len(X))` and cut that into "
+                             "batches (spiral_data is sorted by class, so unshuffled batches each hold "
+                             "one class).")
+    problem = _schedule_problem(optimizer.events, expected_steps)
+    if problem:
+        return failed(title, problem)
+    second = _RecordingOptimizer(learning_rate)
+    call_learner(minibatch_epoch, layers, network.Activation_Softmax_Loss_CategoricalCrossentropy(),
+                 second, X.copy(), y.copy(), batch_size, epoch_rng, name="minibatch_epoch",
+                 timeout=TIMEOUT)
+    second_order = [_rows_to_indices(inputs * n, n) for layer, inputs, _, _ in second.calls
+                    if layer is dense1]
+    if (len(second_order) == len(index_batches) and all(i is not None for i in second_order)
+            and np.array_equal(np.concatenate(second_order), order)):
+        return failed(title, "two epochs in a row, with the same `rng`, trained on the batches in the "
+                             "same order. Each epoch needs a new shuffle: draw it from the `rng` you "
+                             "are given, not from a generator you create (and seed) inside the "
+                             "function.")
+
     if returned is None:
         return failed(title, "the training steps are right, but the function returns None: return the "
                              "mean of the batch losses, `np.mean(batch_losses)`.")
@@ -448,3 +511,95 @@ def check_minibatch_epoch(minibatch_epoch):
     if not result and compare(returned, weighted_mean, title, rtol=1e-4):
         return passed(title, success + " (You weighted the batch losses by batch size: also right.)")
     return result
+
+
+# --- Quiz -----------------------------------------------------------------------------------
+
+def quiz():
+    """The notebook's quiz (its answers live here, not in the notebook)."""
+    from ..quiz import Question, Quiz
+
+    n_samples, batch_size = 300, 32
+    return Quiz([
+        Question(
+            "In `layer.weights += -self.learning_rate * layer.dweights`, why is there a minus sign?",
+            ["It cancels the minus sign that the backward pass puts into every gradient it stores.",
+             "The gradient points the way the loss grows, so the step goes the other way.",
+             "It keeps the weights small, which stops the network from overfitting.",
+             "The loss is negative, and the minus sign moves it up towards zero."],
+            answer=1,
+            explanations=["The backward pass computes the plain derivative dL/dw, uphill, with no extra "
+                          "sign; the minus is added here, in the step.",
+                          "Right: minus the gradient is the direction of steepest descent.",
+                          "Keeping weights small is what weight decay does, a different technique; "
+                          "this sign just walks downhill.",
+                          "Cross-entropy is never negative; the sign turns an uphill direction into "
+                          "a downhill step."]),
+        Question(
+            "A run's loss jumps up in the first epochs and then bounces around, and the accuracy is "
+            "stuck at one third. What is the likeliest cause?",
+            ["The learning rate is too small.",
+             "Too few epochs were run.",
+             "The biases started at zero.",
+             "The learning rate is too large."],
+            answer=3,
+            explanations=["A small learning rate makes the loss fall slowly, but it does not make it "
+                          "jump up.",
+                          "More epochs of the same oversized steps would not help: the learning rate "
+                          "10 run was stuck at one third from its first epochs to its last.",
+                          "Zero biases are the normal start; the run with learning rate 1 began the "
+                          "same way and learned.",
+                          "Yes: huge steps overshoot and can kill every ReLU neuron, leaving a network "
+                          "that predicts one class."]),
+        Question(
+            "Every step of this notebook's long training loop used the gradient over all 300 samples. "
+            "What is the honest name for that?",
+            ["Full-batch gradient descent",
+             "Mini-batch gradient descent",
+             "Stochastic gradient descent, batch size 1",
+             "Random search with a gradient"],
+            answer=0,
+            explanations=["Right: one exact step per pass over the whole data set.",
+                          "That would use a random subset of the samples at each step.",
+                          "That would use one random sample per step.",
+                          "Random search (notebook 05) does not use gradients at all."]),
+        Question(
+            f"With {n_samples} samples and a batch size of {batch_size}, keeping the last, smaller "
+            "batch, how many updates does one epoch make?",
+            [str(n_samples // batch_size), str(batch_size), str(math.ceil(n_samples / batch_size)),
+             str(n_samples)],
+            answer=2,
+            explanations=["That drops the last, smaller batch: some samples would be skipped.",
+                          "That is the size of a batch, not the number of batches.",
+                          f"Right: {n_samples // batch_size} full batches and one smaller one.",
+                          "That would be one sample per step (batch size 1)."]),
+        Question(
+            "Why are the samples shuffled before they are cut into mini-batches?",
+            ["Without a shuffle some samples would be used twice in one epoch and some others never.",
+             "The data are sorted by class, so unshuffled batches would each hold a single class.",
+             "Shuffled batches are cheaper to compute, because NumPy needs no sorted copy.",
+             "A random order removes the noise of the mini-batch gradient estimates."],
+            answer=1,
+            explanations=["Cutting the data in order also uses every sample exactly once; the "
+                          "problem is which samples end up together.",
+                          "Right: random batches give gradients that are right on average.",
+                          "A step costs the same whatever the order of the samples.",
+                          "Shuffling is what makes the estimate random; the noise is still there, but "
+                          "it averages out instead of pulling one way."]),
+        Question(
+            "After 300 epochs, mini-batches of 32 had reached a much lower loss than full-batch "
+            "steps. Where did the gain come from?",
+            ["Each mini-batch gradient was more accurate than the gradient over all samples.",
+             "Small batches raise the learning rate, because the loss is averaged over fewer samples.",
+             "The same arithmetic per epoch bought ten steps instead of one, each roughly right.",
+             "Shuffling made the optimiser skip the plateau at the start of training."],
+            answer=2,
+            explanations=["A mini-batch gradient is a noisy estimate of the full one (the figure of "
+                          "relative errors); it is never more accurate.",
+                          "The gradient is a mean over the batch whatever its size, so the step length "
+                          "per unit of slope is the learning rate in both runs.",
+                          "Right: ten cheaper, noisier steps per pass over the data; per step, the "
+                          "two runs were much closer.",
+                          "Both runs start on the same plateau; the mini-batch run got off it sooner "
+                          "because it took ten times as many steps."]),
+    ])

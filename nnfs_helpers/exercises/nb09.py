@@ -280,3 +280,79 @@ def check_exponential_learning_rate(exponential_learning_rate):
         exponential_learning_rate, "exponential_learning_rate", title, EXPONENTIAL_CASE,
         EXPONENTIAL_SCALAR, variants["right"], scalar_expected, mistakes,
         success="the rate halves every half_life steps, for an array of steps and for one step.")
+
+
+# --- Quiz -----------------------------------------------------------------------------------
+
+def quiz():
+    """The notebook's quiz (its answers live here, not in the notebook)."""
+    from ..quiz import Question, Quiz
+
+    decay, step = 1e-3, 3000
+    right = 1.0 / (1 + decay * step)
+    return Quiz([
+        Question(
+            f"With initial learning rate 1.0 and decay {decay:g}, what is the learning rate at step "
+            f"{step}?",
+            [f"{1.0 / (decay * step):.3f}", f"{0.5 ** (step * decay):.3f}", f"{right:.3f}",
+             f"{np.exp(-decay * step):.3f}"],
+            answer=2,
+            explanations=["You left out the 1 in the denominator 1 + decay * t.",
+                          "That assumes the rate halves every 1,000 steps; 1/t decay halves only once "
+                          "in that time, then slows down.",
+                          f"Right: 1 / (1 + {decay:g} * {step}) = 1 / {1 + decay * step:g}.",
+                          "That is exponential decay, exp(-decay * t), a different schedule."]),
+        Question(
+            "Why did the run with decay 1e-2 stall?",
+            ["Its learning rate grew with every step until the steps overshot the valley.",
+             "Decay shrinks the weights themselves, so the network lost what it had learned.",
+             "It was given fewer epochs, so it stopped before the descent could begin.",
+             "Its steps were short before the network had left the plateau near ln 3."],
+            answer=3,
+            explanations=["1/t decay only ever shrinks the learning rate.",
+                          "That is weight decay, a different technique; learning-rate decay only "
+                          "shortens the steps.",
+                          "All three runs had 10,001 epochs: the same number of steps, but much "
+                          "shorter ones.",
+                          "Yes: by epoch 1000 its rate was below a tenth, and the long way down was "
+                          "still ahead."]),
+        Question(
+            "When should `post_update_params()` be called?",
+            ["After each call of `update_params(layer)`, once per layer.",
+             "Once per step, after every layer has been updated.",
+             "Once per step, before any of the layers is updated.",
+             "Only once, at the end of training, to count the steps."],
+            answer=1,
+            explanations=["Then the counter counts layers, and the rate decays as many times too fast "
+                          "as there are layers.",
+                          "Right: it counts steps, and the next step's rate is computed from that count.",
+                          "That is where `pre_update_params()` goes: it computes the rate this step's "
+                          "updates use.",
+                          "Then `iterations` would stay 0 during training and the rate would never decay."]),
+        Question(
+            "Which attribute of an `Optimizer` never changes during training?",
+            ["`learning_rate`", "`current_learning_rate`", "`iterations`",
+             "None: all three of them change."],
+            answer=0,
+            explanations=["Yes: it is the initial rate, from which every step's rate is computed.",
+                          "It is recomputed before every step (when decay is not 0).",
+                          "It goes up by one after every step.",
+                          "`learning_rate` stays as you set it; only the current rate and the counter "
+                          "change."]),
+        Question(
+            "Run (c) ended with a lower and much smoother loss than run (a). What did the smaller late "
+            "steps buy?",
+            ["Nothing that counts: both runs printed the very same final accuracy, 0.647.",
+             "Fewer dead ReLU neurons, since short steps cannot push inputs below zero.",
+             "A network that generalises better, since small steps cannot overfit.",
+             "Less zig-zag: the weights settled in the valley, not jumping across it."],
+            answer=3,
+            explanations=["One epoch's accuracy is a lucky or an unlucky draw; averaged over the last "
+                          "1,000 epochs run (c) is ahead, and its loss is clearly lower.",
+                          "Decay did not change how many neurons died; it changed how the live ones "
+                          "were tuned.",
+                          "We measured only the training data; notebook 12 looks at new data, and "
+                          "small steps can overfit as well as large ones.",
+                          "Right: a lower loss means more confidently right answers, which accuracy "
+                          "alone cannot see."]),
+    ])

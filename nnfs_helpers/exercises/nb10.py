@@ -225,3 +225,100 @@ def check_terminal_step(terminal_step):
                          "limit the step no longer changes, so it solves "
                          "step = momentum * step + learning_rate * gradient; or simulate a few "
                          "hundred steps of velocity = momentum * velocity - learning_rate * gradient.")
+
+
+# --- Quiz -----------------------------------------------------------------------------------
+
+def quiz():
+    """The notebook's quiz (its answers live here, not in the notebook)."""
+    from ..quiz import Question, Quiz
+
+    rate, gradient, momentum = 0.1, 2.0, 0.9
+    return Quiz([
+        Question(
+            "What does `Optimizer_SGD(learning_rate=1.0, decay=1e-3, momentum=0.0)` do at each step?",
+            ["Nothing at all: with momentum 0 the parameters never move.",
+             "Plain gradient descent with the decayed learning rate.",
+             "Gradient descent with momentum 0.9, the usual default.",
+             "It raises an error, because momentum must be positive."],
+            answer=1,
+            explanations=["The momentum only scales the old velocity; the new gradient step is still "
+                          "taken.",
+                          "Right: with mu = 0 the step is just -lr * gradient, and the code takes the "
+                          "`else` branch, the update of notebook 09.",
+                          "This class's default momentum is 0.0; momentum 0.9 has to be asked for.",
+                          "0.0 is the default value, and it means: no momentum."]),
+        Question(
+            f"The gradient is {gradient:g} at every step, the learning rate {rate:g} and the "
+            f"momentum {momentum:g}. How long do the steps become?",
+            [f"{rate * gradient:.2f}", f"{rate * gradient * momentum:.2f}",
+             f"{rate * gradient / (1 + momentum):.2f}", f"{rate * gradient / (1 - momentum):.2f}"],
+            answer=3,
+            explanations=["That is the first step (and every step of plain gradient descent).",
+                          "Momentum makes steps on a steady slope longer, not shorter.",
+                          "lr * g / (1 + mu) is where a gradient that flips sign every step settles.",
+                          f"Right: lr * g / (1 - mu) = {rate * gradient:g} / {1 - momentum:.1f}."]),
+        Question(
+            "In the valley, momentum 0.5 reached the minimum in fewer steps than plain gradient "
+            "descent at the same learning rate. Why?",
+            ["Along the floor its pushes add up; across, half the last step partly cancels the next.",
+             "It doubles the learning rate in every direction, the steep one across the valley included.",
+             "It averages the gradient over several points, so each gradient is more accurate.",
+             "It remembers where the minimum lies and steers the ball straight towards it."],
+            answer=0,
+            explanations=["Yes: after 30 steps it was much further along the valley, and it rocked "
+                          "less across it than plain gradient descent.",
+                          "On a flipping slope momentum shortens the steps (to lr * g / (1 + mu)); a "
+                          "doubled rate across the valley would have overshot more, not less.",
+                          "Each gradient is computed exactly as before; momentum only changes what is "
+                          "done with it.",
+                          "The ball only knows its velocity and the slope under it; nothing stores "
+                          "where the minimum is."]),
+        Question(
+            "Why are the velocities stored on each layer (`layer.weight_momentums`) and not on the "
+            "optimiser?",
+            ["So that they are reset to zero at the start of every new training step.",
+             "Layers are read faster than optimisers, and the update runs every step.",
+             "Every weight and bias array needs its own velocity, of its own shape.",
+             "NumPy arrays cannot be kept as attributes of an optimiser object."],
+            answer=2,
+            explanations=["The velocity must survive from step to step; resetting it would remove the "
+                          "momentum.",
+                          "Speed has nothing to do with it.",
+                          "Right: one optimiser updates dense1 (2 x 64 weights) and dense2 (64 x 3), "
+                          "and each needs a velocity of its own shape.",
+                          "Any Python object can hold arrays; this is about one velocity per parameter."]),
+        Question(
+            "In the valley, the ball with momentum 0.9 rolled past the minimum and back. What causes "
+            "that?",
+            ["Too little friction: it keeps 90% of its speed, so it needs many steps to slow down.",
+             "The learning rate of 0.035 is too small for the ball to stop in time at the minimum.",
+             "A bug in the update: a correct momentum step never carries the ball past a minimum.",
+             "Near the minimum the gradient points the wrong way and pushes the ball past it."],
+            answer=0,
+            explanations=["Yes: a momentum near 1 means long memory, which speeds the ball up but also "
+                          "lets it overshoot; momentum 0.5 did not overshoot at all.",
+                          "A smaller learning rate weakens the pushes, not the friction. Only a much "
+                          "smaller one stops the overshoot along the valley: below (1 - sqrt(0.9))**2, "
+                          "about 0.0026, the ball creeps in without passing the minimum (it is "
+                          "over-damped), but then each push is more than ten times weaker.",
+                          "Overshooting is how a ball with little friction behaves; the update is "
+                          "right.",
+                          "The gradient always points uphill, towards the way back; it is the ball's "
+                          "speed that carries it past."]),
+        Question(
+            "Plain gradient descent with learning rate 10 (the step momentum 0.9 reaches at learning "
+            "rate 1 on a steady slope) killed the spiral network. Why did momentum 0.9 survive?",
+            ["Its learning rate decays faster than that of plain gradient descent, so it is safer.",
+             "Its steps grow long only where the gradients agree, not where they flip sign.",
+             "Momentum keeps ReLU neurons alive by adding a small push to every dead one.",
+             "It skips every step whose gradient is larger than the velocity it already has."],
+            answer=1,
+            explanations=["Both used decay 1e-3, computed the same way by the Optimizer base class.",
+                          "Right: the long steps build up along steady directions; across the steep "
+                          "ones the pushes partly cancel, while plain descent takes the long step "
+                          "everywhere.",
+                          "A dead ReLU gets zero gradient whatever the optimiser; the velocity of its "
+                          "weights only fades away.",
+                          "Every step adds the new gradient step to the velocity; nothing is skipped."]),
+    ])
