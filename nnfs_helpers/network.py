@@ -357,6 +357,12 @@ def __init__(self, n_inputs, n_neurons, weight_regularizer_l1=0, weight_regulari
     self.bias_regularizer_l2 = bias_regularizer_l2
 
 
+# Class-wide defaults: a layer made without this constructor (for example before this cell ran)
+# reads 0 here, so it behaves exactly as before.
+Layer_Dense.weight_regularizer_l1 = Layer_Dense.weight_regularizer_l2 = 0
+Layer_Dense.bias_regularizer_l1 = Layer_Dense.bias_regularizer_l2 = 0
+
+
 # ---- from notebooks/13_l1_l2_regularisation.ipynb ----
 @add_to_class(Loss)
 def regularization_loss(self, layer):
@@ -389,3 +395,25 @@ def backward(self, dvalues, need_dinputs=True):
     if self.bias_regularizer_l2 > 0:
         self.dbiases += 2 * self.bias_regularizer_l2 * self.biases
     self.dinputs = np.dot(dvalues, self.weights.T) if need_dinputs else None
+
+
+# ---- from notebooks/14_dropout.ipynb ----
+class Layer_Dropout:
+    """Inverted dropout: in training, drop each input with probability `rate` and scale the rest."""
+
+    def __init__(self, rate):
+        # The argument is the fraction to drop; store the fraction to keep, as the book does.
+        self.rate = 1 - rate
+
+    def forward(self, inputs, training=True):
+        self.inputs = inputs
+        if not training:  # validation and prediction: every neuron on, nothing to scale
+            self.output = inputs.copy()
+            return
+        # 1 with probability self.rate (kept), 0 otherwise, divided by self.rate: inverted dropout.
+        self.binary_mask = np.random.binomial(1, self.rate, size=inputs.shape) / self.rate
+        self.output = inputs * self.binary_mask
+
+    def backward(self, dvalues):
+        # output = inputs * mask, so the gradient flows back through the same mask.
+        self.dinputs = dvalues * self.binary_mask

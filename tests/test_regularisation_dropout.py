@@ -120,3 +120,84 @@ def test_without_the_factor_2_the_check_fails():
     layer.backward(np.ones((4, 2)))
     wrong = layer.dweights - 0.5 * layer.weights  # l2 * w instead of 2 * l2 * w
     assert relative_error(wrong, numerical_gradient(f, layer.weights)) > 1e-2
+
+
+# --- notebook 14: Layer_Dropout ----------------------------------------------------------------
+
+from nnfs_helpers.network import Layer_Dropout  # noqa: E402
+
+
+def test_inverted_scaling_keeps_the_expected_activation():
+    """Statistical test: 400,000 draws of one activation 1.0 at rate 0.3. Each output is 0 or
+    1/0.7, so one draw has standard deviation sqrt(0.3 * 0.7) / 0.7 = 0.655 and the mean has a
+    standard error of 0.655 / sqrt(400,000) = 0.001. The test allows 0.006 (6 standard errors)."""
+    np.random.seed(0)
+    layer = Layer_Dropout(0.3)
+    layer.forward(np.ones((400, 1000)))
+    standard_error = np.sqrt(0.3 * 0.7) / 0.7 / np.sqrt(layer.output.size)
+    assert abs(layer.output.mean() - 1.0) < 6 * standard_error
+    assert abs(np.mean(layer.output == 0) - 0.3) < 6 * np.sqrt(0.3 * 0.7 / layer.output.size)
+    assert np.allclose(np.unique(layer.output), [0.0, 1 / 0.7])
+
+
+@pytest.mark.parametrize("rate", [0.1, 0.5, 0.8])
+def test_the_mean_is_kept_for_every_rate(rate):
+    np.random.seed(1)
+    inputs = np.random.default_rng(2).uniform(0, 2, size=(500, 400))
+    layer = Layer_Dropout(rate)
+    layer.forward(inputs)
+    ratio = layer.output / inputs
+    standard_error = np.sqrt(rate * (1 - rate)) / (1 - rate) / np.sqrt(ratio.size)
+    assert abs(ratio.mean() - 1.0) < 6 * standard_error
+
+
+def test_backward_uses_the_forward_mask():
+    np.random.seed(3)
+    layer = Layer_Dropout(0.4)
+    inputs = np.random.default_rng(4).normal(size=(50, 20))
+    layer.forward(inputs)
+    mask = layer.binary_mask.copy()
+    dvalues = np.random.default_rng(5).normal(size=(50, 20))
+    layer.backward(dvalues)
+    assert np.array_equal(layer.dinputs, dvalues * mask)
+    assert np.array_equal(layer.dinputs == 0, layer.output == 0)
+    # a second backward draws nothing new
+    state = np.random.get_state()[1].copy()
+    layer.backward(dvalues)
+    assert np.array_equal(np.random.get_state()[1], state) and np.array_equal(layer.dinputs, dvalues * mask)
+
+
+def test_dropout_backward_matches_central_differences_with_the_mask_held_fixed():
+    rng = np.random.default_rng(6)
+    inputs, upstream = rng.normal(size=(5, 7)), rng.normal(size=(5, 7))
+    layer = Layer_Dropout(0.5)
+
+    def f():
+        np.random.seed(11)  # the same mask at every call
+        layer.forward(inputs)
+        return np.sum(layer.output * upstream)
+
+    f()
+    layer.backward(upstream)
+    error = relative_error(layer.dinputs.copy(), numerical_gradient(f, inputs))
+    assert error < THRESHOLD
+
+
+def test_no_dropout_at_evaluation():
+    layer = Layer_Dropout(0.5)
+    inputs = np.random.default_rng(7).normal(size=(30, 10))
+    state = np.random.get_state()[1].copy()
+    layer.forward(inputs, training=False)
+    assert np.array_equal(layer.output, inputs) and layer.output is not inputs
+    assert np.array_equal(np.random.get_state()[1], state), "evaluation draws no random numbers"
+
+
+def test_evaluate_and_predict_switch_dropout_off():
+    from nnfs_helpers.training import evaluate, predict
+    rng = np.random.default_rng(8)
+    X, y = rng.normal(size=(40, 2)), rng.integers(0, 3, size=40)
+    dense1, dense2 = randomised(Layer_Dense(2, 8), rng), randomised(Layer_Dense(8, 3), rng)
+    with_dropout = [dense1, Activation_ReLU(), Layer_Dropout(0.5), dense2]
+    without = [dense1, Activation_ReLU(), dense2]
+    assert evaluate(with_dropout, X, y) == evaluate(without, X, y)
+    assert np.array_equal(predict(with_dropout, X), predict(without, X))
