@@ -233,14 +233,14 @@ def quiz():
             "With dropout, the training accuracy printed by `train` is lower than the accuracy of the "
             "same weights measured afterwards with `evaluate` on the training data. Why?",
             ["`evaluate` uses a larger dropout rate, which helps the accuracy",
-             "`train` scores the pass with dropout on; `evaluate` switches it off",
              "`train` prints the accuracy after the update and `evaluate` before it",
+             "`train` scores the pass with dropout on; `evaluate` switches it off",
              "The training data is reshuffled by `evaluate`, so other points are counted"],
-            answer=1,
+            answer=2,
             explanations=[
                 "`evaluate` uses no dropout at all: training=False.",
-                "Right: the training pass scores a thinned network; evaluation scores the full one.",
                 "Both measure the weights at the same moment; the order is not the reason.",
+                "Right: the training pass scores a thinned network; evaluation scores the full one.",
                 "Accuracy counts every point once; the order does not matter."]),
         Question(
             "In this notebook, dropout on a 64-neuron layer trained for 2,000 epochs on 150 points. "
