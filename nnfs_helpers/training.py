@@ -16,9 +16,10 @@ Notebooks 13 and 14 add four optional things; without them `train` behaves as ab
 * Layers with regularisers (`weight_regularizer_l2=...`, notebook 13): the reported loss is the
   data loss plus the regularisation loss, and the history also holds both parts
   (`data_loss`, `regularization_loss`).
-* `validation_data=(X_val, y_val)`: every epoch also measures the validation loss (data loss
-  only) and accuracy, before that epoch's update, so both curves describe the same weights;
-  the history gains `validation_loss` and `validation_accuracy`.
+* `validation_data=(X_val, y_val)`: every `validate_every` epochs (default 1, and always at the
+  last epoch) `train` also measures the validation loss (data loss only) and accuracy, before
+  that epoch's update, so training and validation numbers describe the same weights; the
+  history gains `validation_epoch`, `validation_loss` and `validation_accuracy`.
 * `restore_best=True` (needs validation data): keep a copy of the weights and biases from
   the epoch with the lowest validation loss and put them back at the end (early stopping);
   `patience=N` also stops once the validation loss has not improved for N epochs. The history
