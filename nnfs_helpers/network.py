@@ -341,3 +341,79 @@ class Optimizer_Adam(Optimizer):
         bias_cache_corrected = layer.bias_cache / (1 - self.beta_2 ** step)
         layer.weights += -self.current_learning_rate * weight_momentums_corrected / (np.sqrt(weight_cache_corrected) + self.epsilon)
         layer.biases += -self.current_learning_rate * bias_momentums_corrected / (np.sqrt(bias_cache_corrected) + self.epsilon)
+
+
+# ---- from notebooks/13_l1_l2_regularisation.ipynb ----
+@add_to_class(Layer_Dense)
+def __init__(self, n_inputs, n_neurons, weight_regularizer_l1=0, weight_regularizer_l2=0,
+             bias_regularizer_l1=0, bias_regularizer_l2=0):
+    # The same start as in notebook 02: small random weights, zero biases.
+    self.weights = 0.01 * np.random.randn(n_inputs, n_neurons)
+    self.biases = np.zeros((1, n_neurons))
+    # Penalty strengths (lambda); 0 switches a penalty off.
+    self.weight_regularizer_l1 = weight_regularizer_l1
+    self.weight_regularizer_l2 = weight_regularizer_l2
+    self.bias_regularizer_l1 = bias_regularizer_l1
+    self.bias_regularizer_l2 = bias_regularizer_l2
+
+
+# Class-wide defaults: a layer made without this constructor (for example before this cell ran)
+# reads 0 here, so it behaves exactly as before.
+Layer_Dense.weight_regularizer_l1 = Layer_Dense.weight_regularizer_l2 = 0
+Layer_Dense.bias_regularizer_l1 = Layer_Dense.bias_regularizer_l2 = 0
+
+
+# ---- from notebooks/13_l1_l2_regularisation.ipynb ----
+@add_to_class(Loss)
+def regularization_loss(self, layer):
+    """The L1 and L2 penalties of one layer's weights and biases."""
+    regularization_loss = 0
+    if layer.weight_regularizer_l1 > 0:
+        regularization_loss += layer.weight_regularizer_l1 * np.sum(np.abs(layer.weights))
+    if layer.weight_regularizer_l2 > 0:
+        regularization_loss += layer.weight_regularizer_l2 * np.sum(layer.weights * layer.weights)
+    if layer.bias_regularizer_l1 > 0:
+        regularization_loss += layer.bias_regularizer_l1 * np.sum(np.abs(layer.biases))
+    if layer.bias_regularizer_l2 > 0:
+        regularization_loss += layer.bias_regularizer_l2 * np.sum(layer.biases * layer.biases)
+    return regularization_loss
+
+
+# ---- from notebooks/13_l1_l2_regularisation.ipynb ----
+@add_to_class(Layer_Dense)
+def backward(self, dvalues, need_dinputs=True):
+    # The data gradients, as in notebook 07.
+    self.dweights = np.dot(self.inputs.T, dvalues)
+    self.dbiases = np.sum(dvalues, axis=0, keepdims=True)
+    # Each active penalty adds its own gradient: l1 * sign(w) for L1, 2 * l2 * w for L2.
+    if self.weight_regularizer_l1 > 0:
+        self.dweights += self.weight_regularizer_l1 * np.sign(self.weights)
+    if self.weight_regularizer_l2 > 0:
+        self.dweights += 2 * self.weight_regularizer_l2 * self.weights
+    if self.bias_regularizer_l1 > 0:
+        self.dbiases += self.bias_regularizer_l1 * np.sign(self.biases)
+    if self.bias_regularizer_l2 > 0:
+        self.dbiases += 2 * self.bias_regularizer_l2 * self.biases
+    self.dinputs = np.dot(dvalues, self.weights.T) if need_dinputs else None
+
+
+# ---- from notebooks/14_dropout.ipynb ----
+class Layer_Dropout:
+    """Inverted dropout: in training, drop each input with probability `rate` and scale the rest."""
+
+    def __init__(self, rate):
+        # The argument is the fraction to drop; store the fraction to keep, as the book does.
+        self.rate = 1 - rate
+
+    def forward(self, inputs, training=True):
+        self.inputs = inputs
+        if not training:  # validation and prediction: every neuron on, nothing to scale
+            self.output = inputs.copy()
+            return
+        # 1 with probability self.rate (kept), 0 otherwise, divided by self.rate: inverted dropout.
+        self.binary_mask = np.random.binomial(1, self.rate, size=inputs.shape) / self.rate
+        self.output = inputs * self.binary_mask
+
+    def backward(self, dvalues):
+        # output = inputs * mask, so the gradient flows back through the same mask.
+        self.dinputs = dvalues * self.binary_mask

@@ -15,7 +15,7 @@ from matplotlib.patches import Circle, FancyArrowPatch
 __all__ = [
     "COLOURS", "MARKERS", "use_course_style", "plot_spiral", "plot_function",
     "plot_probabilities", "draw_neuron", "plot_curves", "plot_runs", "plot_lr_schedule",
-    "plot_decision_boundary", "plot_contour_paths",
+    "plot_decision_boundary", "plot_contour_paths", "plot_validation_curves",
 ]
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
@@ -437,3 +437,41 @@ def draw_neuron_backward(inputs, weights, bias, doutput=1.0, ax=None,
 
 
 __all__ += ["draw_neuron_backward"]
+
+def plot_validation_curves(histories, title=None, data_loss=True):
+    """Training and validation loss and accuracy of several runs, side by side.
+
+    `histories` is {label: history} with histories from `train(..., validation_data=...)`.
+    Each run has one colour: training solid, validation dashed; a star marks the epoch of
+    the lowest validation loss. With `data_loss=True` the training curve is the data loss
+    (without the regularisation penalty), so it compares with the validation loss.
+    Returns the two axes.
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError("histories must be a non-empty dict {label: history}")
+    for label, history in histories.items():
+        _history(history, f"histories[{label!r}]")
+        if "validation_loss" not in history or "validation_epoch" not in history:
+            raise ValueError(f"histories[{label!r}] has no validation curves: train with "
+                             "validation_data=(X_val, y_val)")
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 3.8))
+    for (label, history), colour in zip(histories.items(), COLOURS * 2):
+        epochs = history.get("epoch", range(len(history["loss"])))
+        train_loss = history.get("data_loss", history["loss"]) if data_loss else history["loss"]
+        ax_loss.plot(epochs, train_loss, "-", color=colour, lw=1.2, label=f"{label}: training")
+        ax_loss.plot(history["validation_epoch"], history["validation_loss"], "--", color=colour, lw=1.8,
+                     label=f"{label}: validation")
+        ax_acc.plot(epochs, history["accuracy"], "-", color=colour, lw=1.2, label=f"{label}: training")
+        ax_acc.plot(history["validation_epoch"], history["validation_accuracy"], "--", color=colour, lw=1.8,
+                    label=f"{label}: validation")
+        best = int(np.argmin(history["validation_loss"]))
+        ax_loss.plot(history["validation_epoch"][best], history["validation_loss"][best], "*", ms=13,
+                     color=colour, mec="black")
+    ylabel = "data loss" if data_loss else "loss"
+    ax_loss.set(xlabel="epoch", ylabel=ylabel, title=f"{title}: {ylabel}" if title else ylabel)
+    ax_acc.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1),
+               title=f"{title}: accuracy" if title else "accuracy")
+    for ax in (ax_loss, ax_acc):
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return ax_loss, ax_acc

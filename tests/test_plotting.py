@@ -153,3 +153,17 @@ def test_draw_neuron_backward_blocks_every_gradient_when_the_relu_is_off():
 def test_draw_neuron_backward_rejects_bad_input_clearly(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+def test_validation_curves_show_training_and_validation_of_every_run():
+    history = {"epoch": [0, 1, 2], "loss": [1.0, 0.8, 0.7], "accuracy": [0.3, 0.5, 0.6],
+               "data_loss": [0.9, 0.7, 0.6], "validation_epoch": [0, 2],
+               "validation_loss": [1.0, 0.9], "validation_accuracy": [0.3, 0.5]}
+    loss_ax, acc_ax = plotting.plot_validation_curves({"a": history, "b": history}, title="t")
+    assert loss_ax.get_ylabel() == "data loss" and acc_ax.get_ylabel() == "accuracy"
+    labels = [t.get_text() for t in loss_ax.get_legend().get_texts()]
+    assert labels == ["a: training", "a: validation", "b: training", "b: validation"]
+    assert list(loss_ax.lines[0].get_ydata()) == [0.9, 0.7, 0.6]  # the data loss, not the total
+    with pytest.raises(ValueError, match="validation_data"):
+        plotting.plot_validation_curves({"a": {"loss": [1.0], "accuracy": [0.5]}})
+    with pytest.raises(TypeError, match="non-empty dict"):
+        plotting.plot_validation_curves([])

@@ -7,7 +7,7 @@ from nnfs_helpers.network import (
     Activation_ReLU, Activation_Softmax_Loss_CategoricalCrossentropy, Layer_Dense, Optimizer_Adam,
     Optimizer_SGD, accuracy,
 )
-from nnfs_helpers.training import predict, train
+from nnfs_helpers.training import evaluate, forward, predict, regularization_loss, train
 
 
 @pytest.fixture(autouse=True)
@@ -115,3 +115,118 @@ def test_a_first_layer_without_need_dinputs_still_trains():
     X, y, layers, loss_activation = network()
     history = train([Scale()] + layers, loss_activation, Optimizer_SGD(), X, y, epochs=20, print_every=0)
     assert len(history["loss"]) == 20 and np.isfinite(history["loss"]).all()
+
+
+# --- notebooks 13-14: validation data, regularisation, early stopping, a training flag --------------
+
+def split_network(**regularizers):
+    reproducible.setup()
+    X, y = spiral_data(samples=30, classes=3)
+    X_val, y_val = spiral_data(samples=40, classes=3)
+    layers = [Layer_Dense(2, 16, **regularizers), Activation_ReLU(), Layer_Dense(16, 3)]
+    return X, y, X_val, y_val, layers, Activation_Softmax_Loss_CategoricalCrossentropy()
+
+
+def test_validation_is_measured_on_the_weights_of_the_same_epoch():
+    X, y, X_val, y_val, layers, loss_activation = split_network()
+    history = train(layers, loss_activation, Optimizer_Adam(learning_rate=0.05), X, y, epochs=30,
+                    print_every=0, validation_data=(X_val, y_val), validate_every=7)
+    assert history["validation_epoch"] == [0, 7, 14, 21, 28, 29]
+    # Rerun by hand: the validation numbers belong to the weights before each epoch's update.
+    X, y, X_val, y_val, (d1, a1, d2), la = split_network()
+    optimizer = Optimizer_Adam(learning_rate=0.05)
+    expected = {}
+    for epoch in range(30):
+        if epoch in history["validation_epoch"]:
+            expected[epoch] = evaluate([d1, a1, d2], X_val, y_val)
+        d1.forward(X); a1.forward(d1.output); d2.forward(a1.output)
+        la.forward(d2.output, y)
+        la.backward(la.output, y); d2.backward(la.dinputs); a1.backward(d2.dinputs); d1.backward(a1.dinputs)
+        optimizer.pre_update_params(); optimizer.update_params(d1); optimizer.update_params(d2)
+        optimizer.post_update_params()
+    for epoch, loss, acc in zip(history["validation_epoch"], history["validation_loss"],
+                                history["validation_accuracy"]):
+        assert loss == pytest.approx(expected[epoch][0], rel=1e-5) and acc == expected[epoch][1]
+    # The training loss object still holds the training pass (evaluation uses its own).
+    assert loss_activation.output.shape == (len(X), 3)
+
+
+def test_without_the_new_options_the_history_is_as_before():
+    X, y, layers, loss_activation = network()
+    history = train(layers, loss_activation, Optimizer_SGD(), X, y, epochs=3, print_every=0)
+    assert set(history) == {"epoch", "loss", "accuracy", "learning_rate"}
+
+
+def test_the_reported_loss_includes_the_penalty(capsys):
+    X, y, X_val, y_val, layers, loss_activation = split_network(weight_regularizer_l2=5e-3,
+                                                                bias_regularizer_l1=1e-3)
+    history = train(layers, loss_activation, Optimizer_Adam(learning_rate=0.05), X, y, epochs=20,
+                    print_every=10)
+    assert len(history["data_loss"]) == len(history["regularization_loss"]) == 20
+    np.testing.assert_allclose(history["loss"], np.add(history["data_loss"], history["regularization_loss"]))
+    dense = layers[0]
+    by_hand = 5e-3 * np.sum(dense.weights ** 2) + 1e-3 * np.sum(np.abs(dense.biases))
+    assert regularization_loss(layers) == pytest.approx(float(by_hand), rel=1e-5)
+    assert history["regularization_loss"][-1] > 0
+    assert "(data: " in capsys.readouterr().out
+
+
+def test_restore_best_puts_back_the_weights_of_the_lowest_validation_loss():
+    X, y, X_val, y_val, layers, loss_activation = split_network()
+    X_val = X_val + 0.3  # a shifted validation set, so the validation loss turns upwards early
+    options = dict(epochs=300, print_every=0, validation_data=(X_val, y_val))
+    history = train(layers, loss_activation, Optimizer_Adam(learning_rate=0.05), X, y, restore_best=True, **options)
+    best = history["best_epoch"]
+    assert history["validation_loss"][best] == min(history["validation_loss"])
+    assert 0 < best < 299, "the test needs a minimum inside the run"
+    assert evaluate(layers, X_val, y_val)[0] == pytest.approx(min(history["validation_loss"]), rel=1e-5)
+    # patience stops the same run soon after the best epoch, with the same best weights.
+    X, y, _, y_val, layers_p, loss_p = split_network()
+    short = train(layers_p, loss_p, Optimizer_Adam(learning_rate=0.05), X, y, restore_best=True,
+                  patience=20, **options)
+    assert short["best_epoch"] == best and short["epoch"][-1] == best + 20
+    for a, b in zip(layers[::2], layers_p[::2]):
+        assert np.array_equal(a.weights, b.weights) and np.array_equal(a.biases, b.biases)
+
+
+class CountingDropout:
+    """A layer with a training flag that records how it was called."""
+
+    def __init__(self):
+        self.calls = []
+
+    def forward(self, inputs, training=False):
+        self.calls.append(training)
+        self.inputs = inputs
+        self.output = inputs * (0.5 if training else 1.0)
+
+    def backward(self, dvalues):
+        self.dinputs = dvalues * 0.5
+
+
+def test_layers_with_a_training_flag_train_in_training_mode_and_validate_without():
+    X, y, X_val, y_val, (d1, a1, d2), loss_activation = split_network()
+    dropout = CountingDropout()
+    train([d1, a1, dropout, d2], loss_activation, Optimizer_SGD(), X, y, epochs=4, print_every=0,
+          validation_data=(X_val, y_val), validate_every=2)
+    assert dropout.calls == [True, False, True, True, False, True, False]
+    predict([d1, a1, dropout, d2], X)
+    forward([d1, a1, dropout, d2], X)
+    assert dropout.calls[-2:] == [False, False]
+
+
+@pytest.mark.parametrize("change, phrase", [
+    (dict(validation_data=[1, 2, 3]), "pair (X_val, y_val)"),
+    (dict(validation_data=(np.zeros((5, 3)), np.zeros(5, dtype=int))), "2 features"),
+    (dict(validation_data=(np.zeros((5, 2)), np.zeros(4, dtype=int))), "5 class indices"),
+    (dict(restore_best=True), "pass validation_data"),
+    (dict(patience=5), "pass validation_data"),
+    (dict(validate_every=0, validation_data="v"), "validate_every"),
+])
+def test_bad_new_options_get_a_clear_error(change, phrase):
+    X, y, X_val, y_val, layers, loss_activation = split_network()
+    if change.get("validation_data") == "v":
+        change["validation_data"] = (X_val, y_val)
+    with pytest.raises((TypeError, ValueError)) as info:
+        train(layers, loss_activation, Optimizer_SGD(), X, y, epochs=2, print_every=0, **change)
+    assert phrase in str(info.value)
