@@ -243,3 +243,19 @@ def test_checks_leave_global_random_state_alone():
     check_adam_step(adam_right)
     check_first_step_sizes([0.05, 0.05, 0.05])
     assert np.array_equal(np.random.get_state()[1], state)
+
+
+def test_quiz_right_answers_vary_and_are_not_the_longest_by_habit():
+    questions = nb11.quiz().questions
+    assert len({q.answer for q in questions}) >= 3
+    longest = [q for q in questions
+               if len(q.options[q.answer]) > max(len(o) for i, o in enumerate(q.options) if i != q.answer)]
+    assert len(longest) <= len(questions) / 3
+
+
+def test_quiz_first_question_compares_effective_rates_not_plain_descent():
+    """REVIEW: Q1 mixed a relative comparison (smaller gradients than the others) with an absolute
+    one (longer than plain gradient descent). It now compares two parameters' effective rates."""
+    first = nb11.quiz().questions[0]
+    assert "effective learning rates" in first.prompt
+    assert not any("plain gradient descent" in option for option in first.options)

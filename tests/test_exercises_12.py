@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from nnfs_helpers.exercises import nb12
-from nnfs_helpers.exercises.nb12 import check_evaluate, check_generalisation_gap
+from nnfs_helpers.exercises.nb12 import check_accuracy_with_error, check_evaluate, check_training_loop
 from nnfs_helpers.network import (Activation_Softmax_Loss_CategoricalCrossentropy,
                                   Loss_CategoricalCrossentropy, Optimizer_Adam, accuracy)
-from nnfs_helpers.training import forward
+from nnfs_helpers.training import forward, train
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +20,15 @@ def verdict(result):
     return result.passed, result.message
 
 
+def raises(*args, **kwargs):
+    raise ValueError("boom")
+
+
+def loops_forever(*args, **kwargs):
+    while True:
+        pass
+
+
 def run_backward(layers, loss_activation, y):
     loss_activation.backward(loss_activation.output, y)
     dvalues = loss_activation.dinputs
@@ -28,7 +37,7 @@ def run_backward(layers, loss_activation, y):
         dvalues = layer.dinputs
 
 
-# --- Exercise 1: evaluate ----------------------------------------------------------------------
+# --- Exercise 2: evaluate ----------------------------------------------------------------------
 
 def evaluate_right(layers, loss_activation, X, y):
     loss = loss_activation.forward(forward(layers, X), y)
@@ -254,54 +263,206 @@ def test_evaluate_mistakes_differ_from_the_right_answer():
     assert 0.2 < acc_new < 0.9
 
 
-# --- Exercise 2: generalisation_gap ------------------------------------------------------------
+# --- Exercise 1: train_loop ---------------------------------------------------------------------
 
-def gap_right(train_accuracy, validation_accuracy):
-    return train_accuracy - validation_accuracy
+def loop_right(layers, loss_activation, optimizer, X, y, epochs):
+    losses = []
+    for epoch in range(epochs):
+        output = X
+        for layer in layers:
+            layer.forward(output)
+            output = layer.output
+        losses.append(loss_activation.forward(output, y))
+        loss_activation.backward(loss_activation.output, y)
+        dvalues = loss_activation.dinputs
+        for layer in reversed(layers):
+            layer.backward(dvalues)
+            dvalues = layer.dinputs
+        optimizer.pre_update_params()
+        for layer in layers:
+            if hasattr(layer, "weights"):
+                optimizer.update_params(layer)
+        optimizer.post_update_params()
+    return losses
 
 
-def gap_numpy(train_accuracy, validation_accuracy):
-    return np.float32(train_accuracy) - np.float32(validation_accuracy)
+def loop_with_helpers(layers, loss_activation, optimizer, X, y, epochs):
+    from nnfs_helpers.training import backward
+    losses = []
+    for _ in range(epochs):
+        losses.append(float(loss_activation.forward(forward(layers, X), y)))
+        backward(layers, loss_activation, y)
+        optimizer.pre_update_params()
+        for layer in (layers[0], layers[2]):
+            optimizer.update_params(layer)
+        optimizer.post_update_params()
+    return np.array(losses)
 
 
-@pytest.mark.parametrize("answer", [gap_right, gap_numpy])
-def test_generalisation_gap_accepts_right_answers(answer):
-    ok, message = verdict(check_generalisation_gap(answer))
+@pytest.mark.parametrize("answer", [loop_right, loop_with_helpers])
+def test_training_loop_accepts_right_answers(answer):
+    ok, message = verdict(check_training_loop(answer))
     assert ok, message
 
 
-def gap_stub(train_accuracy, validation_accuracy):
-    ...
+def loop_reference(**switches):
+    def answer(layers, loss_activation, optimizer, X, y, epochs):
+        return nb12._loop_reference(layers, loss_activation, optimizer, X, y, epochs, **switches)
+    return answer
+
+
+def loop_stub(layers, loss_activation, optimizer, X, y, epochs):
+    losses = []
+    for epoch in range(epochs):
+        ...
+    return losses
+
+
+def loop_no_backward(layers, loss_activation, optimizer, X, y, epochs):
+    for _ in range(epochs):
+        loss_activation.forward(forward(layers, X), y)
+        for layer in (layers[0], layers[2]):
+            optimizer.update_params(layer)
+
+
+def loop_every_layer(layers, loss_activation, optimizer, X, y, epochs):
+    loss_activation.forward(forward(layers, X), y)
+    loss_activation.backward(loss_activation.output, y)
+    for layer in layers:
+        optimizer.update_params(layer)
+
+
+def loop_forward_order(layers, loss_activation, optimizer, X, y, epochs):
+    loss_activation.forward(forward(layers, X), y)
+    loss_activation.backward(loss_activation.output, y)
+    dvalues = loss_activation.dinputs
+    for layer in layers:
+        layer.backward(dvalues)
+        dvalues = layer.dinputs
+
+
+def loop_globals(layers, loss_activation, optimizer, X, y, epochs):
+    return [1.0] * epochs  # trains some other network, never the one it was given
+
+
+def loop_calls_train(layers, loss_activation, optimizer, X, y, epochs):
+    return train(layers, loss_activation, optimizer, X, y, epochs=epochs, print_every=0, progress=False)["loss"]
+
+
+def loop_no_return(layers, loss_activation, optimizer, X, y, epochs):
+    loop_right(layers, loss_activation, optimizer, X, y, epochs)
+
+
+def loop_last_loss(layers, loss_activation, optimizer, X, y, epochs):
+    return loop_right(layers, loss_activation, optimizer, X, y, epochs)[-1]
+
+
+def loop_one_epoch_short(layers, loss_activation, optimizer, X, y, epochs):
+    return loop_right(layers, loss_activation, optimizer, X, y, epochs - 1)
 
 
 @pytest.mark.parametrize("answer, words", [
     (None, "Not solved yet"),
-    (gap_stub, "Not solved yet"),
-    (lambda t, v: v - t, "Wrong sign"),
-    (lambda t, v: 100 * (t - v), "percentage points"),
-    (lambda t, v: 100 * (v - t), "Wrong sign, and in percentage points"),
-    (lambda t, v: abs(t - v), "absolute value"),
-    (lambda t, v: (t - v) / t, "relative gap"),
-    (lambda t, v: 100 * (t - v) / t, "relative gap in percent"),
-    (lambda t, v: v / t, "ratio"),
-    (lambda t, v: t / v, "ratio"),
-    (lambda t, v: 1 - (t - v), "not 1 minus"),
-    (lambda t, v: t - v > 0.1, "yes/no"),
-    (lambda t, v: f"{t - v:.1%}", "text"),
-    (lambda t, v: (t, v), "return one number"),
-    (lambda t, v: t + v, "wrong values"),
-    (lambda t, v: 1 / 0, "raised ZeroDivisionError"),
+    (loop_stub, "Not solved yet"),
+    (loop_reference(pre=False), "pre_update_params"),
+    (loop_reference(post=False), "post_update_params"),
+    (loop_reference(pre=False, post=False), "post_update_params"),
+    (loop_reference(update=[0]), "Only the first dense layer"),
+    (loop_reference(update=[1]), "Only the last dense layer"),
+    (loop_reference(backward_every_epoch=False), "only once"),
+    (loop_reference(post_before_update=True), "before the updates"),
+    (loop_reference(pre_after_update=True), "after the updates"),
+    (loop_no_backward, "dweights"),
+    (loop_every_layer, "only the dense layers"),
+    (loop_forward_order, "reversed(layers)"),
+    (loop_globals, "did not change"),
+    (loop_calls_train, "calls `train`"),
+    (loop_no_return, "returned None"),
+    (loop_last_loss, "not only the last one"),
+    (loop_one_epoch_short, "epochs when asked"),
+    (raises, "raised ValueError"),
+    (loops_forever, "did not finish"),
+    ("loop", "expected a function"),
+])
+def test_training_loop_diagnoses_mistakes(answer, words):
+    ok, message = verdict(check_training_loop(answer))
+    assert not ok
+    assert words in message, message
+
+
+def test_training_loop_mistakes_all_differ_from_the_right_loop():
+    """Each wrong loop leaves different weights on the check's network (so none passes by luck)."""
+    right, _, _ = nb12._loop_outcome(lambda *a: nb12._loop_reference(*a, nb12.LOOP_EPOCHS))
+    for switches in (dict(pre=False), dict(post=False), dict(update=[0]), dict(update=[1]),
+                     dict(backward_every_epoch=False), dict(post_before_update=True),
+                     dict(pre_after_update=True)):
+        wrong, _, _ = nb12._loop_outcome(lambda *a, s=switches: nb12._loop_reference(*a, nb12.LOOP_EPOCHS, **s))
+        assert not np.allclose(wrong, right, rtol=1e-6), switches
+
+
+# --- Exercise 3: accuracy_with_error ------------------------------------------------------------
+
+def error_right(predictions, y):
+    p = np.mean(predictions == y)
+    return p, np.sqrt(p * (1 - p) / len(y))
+
+
+def error_n_minus_one(predictions, y):
+    p = np.mean(np.asarray(predictions) == np.asarray(y))
+    return [float(p), float(np.sqrt(p * (1 - p) / (len(y) - 1)))]
+
+
+@pytest.mark.parametrize("answer", [error_right, error_n_minus_one])
+def test_accuracy_with_error_accepts_right_answers(answer):
+    ok, message = verdict(check_accuracy_with_error(answer))
+    assert ok, message
+
+
+def error_stub(predictions, y):
+    ...
+
+
+def error_with(transform):
+    def answer(predictions, y):
+        p = np.mean(predictions == y)
+        return transform(p, len(y))
+    return answer
+
+
+@pytest.mark.parametrize("answer, words", [
+    (None, "Not solved yet"),
+    (error_stub, "Not solved yet"),
+    (error_with(lambda p, n: (p, p * (1 - p) / n)), "variance"),
+    (error_with(lambda p, n: (p, np.sqrt(p * (1 - p)) / n)), "inside the square root"),
+    (error_with(lambda p, n: (p, np.sqrt(p * (1 - p)))), "left out n"),
+    (error_with(lambda p, n: (p, np.sqrt(0.25 / n))), "p = 0.5"),
+    (error_with(lambda p, n: (p, 100 * np.sqrt(p * (1 - p) / n))), "percentage points"),
+    (error_with(lambda p, n: (p, np.sqrt(p / n))), "(1 - p)"),
+    (error_with(lambda p, n: (p, 2 * np.sqrt(p * (1 - p) / n))), "two standard errors"),
+    (error_with(lambda p, n: (p * n, np.sqrt(p * (1 - p) / n))), "number of right predictions"),
+    (error_with(lambda p, n: (1 - p, np.sqrt(p * (1 - p) / n))), "error rate"),
+    (error_with(lambda p, n: (100 * p, np.sqrt(p * (1 - p) / n))), "percentage"),
+    (error_with(lambda p, n: p), "should return two numbers"),
+    (error_with(lambda p, n: (p, np.sqrt(p * (1 - p) / n), n)), "should return two numbers"),
+    (raises, "raised ValueError"),
+    (loops_forever, "did not finish"),
     (3.0, "expected a function"),
 ])
-def test_generalisation_gap_diagnoses_mistakes(answer, words):
-    ok, message = verdict(check_generalisation_gap(answer))
+def test_accuracy_with_error_diagnoses_mistakes(answer, words):
+    ok, message = verdict(check_accuracy_with_error(answer))
     assert not ok
     assert words in message, message
 
 
 def test_checks_leave_global_random_state_alone():
     state = np.random.get_state()[1].copy()
+    check_training_loop(loop_right)
     check_evaluate(evaluate_right)
     check_evaluate(evaluate_trains)
-    check_generalisation_gap(gap_right)
+    check_accuracy_with_error(error_right)
     assert np.array_equal(np.random.get_state()[1], state)
+
+
+def test_quiz_right_answers_vary():
+    answers = [q.answer for q in nb12.quiz().questions]
+    assert len(set(answers)) > 1

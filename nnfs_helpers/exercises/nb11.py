@@ -6,6 +6,7 @@
   `(param, m, v)`.
 * `check_first_step_sizes(sizes)`: the length of Adam's first step for gradients of three
   very different scales (all about the learning rate).
+* `quiz()`: the notebook's quiz.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer.
 """
@@ -14,9 +15,10 @@ import numpy as np
 
 from ..checking import (LearnerError, Mistake, call_learner, compare, failed, guarded,
                         not_solved, passed, to_array)
+from ..quiz import Question, Quiz
 
 __all__ = ["check_rmsprop_cache", "check_adam_step", "check_first_step_sizes",
-           "FIRST_STEP_GRADIENTS", "FIRST_STEP_SETTINGS"]
+           "FIRST_STEP_GRADIENTS", "FIRST_STEP_SETTINGS", "quiz"]
 
 TIMEOUT = 5.0  # seconds a learner's function may run (tests lower it)
 
@@ -294,3 +296,97 @@ def check_first_step_sizes(first_step_sizes):
                 "Those are the steps divided by the learning rate: multiply by lr = 0.05."),
     ], success="the first step is about lr whatever the gradient's scale: m_hat / sqrt(v_hat) is "
                "g / |g| = 1 (almost: epsilon trims the smallest one a little).")
+
+
+# --- Quiz ----------------------------------------------------------------------------------
+
+def quiz():
+    """The quiz of notebook 11."""
+    return Quiz([
+        Question(
+            "AdaGrad divides each step by √c + ε. Parameter A's gradients have been much smaller "
+            "than parameter B's all along. How do their effective learning rates η / (√c + ε) compare?",
+            ["They are equal: AdaGrad still uses one learning rate η for all parameters.",
+             "A's is smaller: small gradients mean there is little for A to learn.",
+             "A's is larger: its smaller cache gives a smaller denominator.",
+             "It depends on η: a larger η could make B's the larger one."],
+            answer=2,
+            explanations=["η is shared, but each parameter divides it by its own √c + ε, so the "
+                          "effective rates differ.",
+                          "The size of a gradient says nothing about how far a parameter is from a "
+                          "good value; AdaGrad gives the small-gradient parameter the larger rate.",
+                          "Right: both rates are η divided by the root of a sum of squared gradients, and "
+                          "A's sum is the smaller one.",
+                          "η multiplies both rates alike, so it cannot change which is larger."]),
+        Question(
+            "Why can AdaGrad's effective learning rate only go down during training, even with decay 0?",
+            ["The gradients shrink as the network approaches a minimum.",
+             "The decay setting lowers the learning rate at every step.",
+             "Epsilon in the denominator grows a little at every step.",
+             "Its cache adds g² at every step and never decreases."],
+            answer=3,
+            explanations=["Gradients can grow again (a spike, a new region); the cache still would not "
+                          "shrink.",
+                          "With decay 0 there is no schedule, and the steps still shrink.",
+                          "Epsilon is a constant; it only prevents a division by zero.",
+                          "Right: g² ≥ 0 is added at every step, so √c can only grow and η / (√c + ε) "
+                          "can only shrink."]),
+        Question(
+            "RMSProp with ρ = 0.9 updates its cache as c ← 0.9 c + 0.1 g². Roughly how many recent steps "
+            "does the cache remember?",
+            ["About 90: nine tenths of the cache is kept at each step.",
+             "About 10: weights fade as 0.9ᵏ, a memory of 1 / (1 − ρ).",
+             "All of them, like AdaGrad: nothing is ever subtracted.",
+             "Only the last one: each step overwrites the cache."],
+            answer=1,
+            explanations=["Keeping 90% at each step means an old square has weight 0.9ᵏ after k steps: "
+                          "it fades within a few tens of steps, not 90.",
+                          "Right: a squared gradient from k steps ago counts with weight 0.1 · 0.9ᵏ, so "
+                          "the cache mostly reflects the last 1 / (1 − ρ) = 10 steps.",
+                          "Multiplying by 0.9 at every step shrinks old squares geometrically; that is "
+                          "how it forgets, unlike AdaGrad's sum.",
+                          "That would be ρ = 0; with ρ = 0.9 the new square brings only a tenth."]),
+        Question(
+            "Adam's first moment starts at m₀ = 0. With β₁ = 0.9 and a constant gradient g, what are m₁ "
+            "and the bias-corrected m̂₁?",
+            ["m₁ = 0.1 g and m̂₁ = g",
+             "m₁ = g and m̂₁ = g",
+             "m₁ = 0.9 g and m̂₁ = g",
+             "m₁ = 0.1 g and m̂₁ = 0.1 g"],
+            answer=0,
+            explanations=["Right: m₁ = (1 − β₁) g, and dividing by 1 − β₁¹ = 0.1 gives back g.",
+                          "The new gradient enters the average with weight 1 − β₁ = 0.1, so m₁ is only a "
+                          "tenth of it.",
+                          "The new gradient enters with weight 1 − β₁ = 0.1, not β₁.",
+                          "That leaves out the correction, which divides by 1 − β₁ᵗ."]),
+        Question(
+            "You multiply every gradient of a network by 1000 (say, by scaling the loss). Whose steps "
+            "change the least?",
+            ["Momentum's: its velocity averages the factor away.",
+             "Nobody's: the minimum of the loss has not moved.",
+             "Adam's: m̂ / √v̂ cancels the factor (up to ε).",
+             "Plain gradient descent's: each step is only η g."],
+            answer=2,
+            explanations=["The velocity adds up steps of η g, each 1000 times longer, so it is 1000 times "
+                          "longer too.",
+                          "The minimum stays where it was, but the steps towards it depend on the "
+                          "gradients, which are 1000 times larger.",
+                          "Right: m̂ grows 1000 times and √v̂ grows 1000 times, so their ratio is the same "
+                          "(epsilon aside).",
+                          "η g with g 1000 times larger is a step 1000 times longer."]),
+        Question(
+            "On the bowl turned by 45°, AdaGrad and RMSProp lost most of their lead, while SGD and "
+            "momentum did exactly as before. Why?",
+            ["The turned bowl is steeper in both x and y, so every optimiser needs a smaller rate.",
+             "Each coordinate gets its own step size, and the valley follows neither axis.",
+             "Turning the bowl moved its minimum away from the point (0, 0).",
+             "Their caches start at zero, which hurts more on a turned surface."],
+            answer=1,
+            explanations=["The turned bowl has the same heights and slopes, only in other directions; "
+                          "SGD's best rate did not change.",
+                          "Right: dividing x and y steps separately helps only when the steep and shallow "
+                          "directions are x and y. SGD's and momentum's steps are multiples of the "
+                          "gradient, which turns with the bowl.",
+                          "The minimum is still at (0, 0): a rotation about the origin keeps it there.",
+                          "The caches start at zero on both bowls, in the same way."]),
+    ])
