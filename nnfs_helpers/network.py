@@ -378,3 +378,50 @@ class Loss_BinaryCrossentropy(Loss):
         clipped_dvalues = np.clip(dvalues, 1e-7, 1 - 1e-7)
         # Each output's derivative, divided by the outputs and the samples of the two means.
         self.dinputs = -(y_true / clipped_dvalues - (1 - y_true) / (1 - clipped_dvalues)) / outputs / samples
+
+
+# ---- from notebooks/16_regression.ipynb ----
+class Activation_Linear:
+    """The identity: passes its inputs on unchanged, for outputs that can be any number."""
+
+    def forward(self, inputs):
+        self.inputs = inputs
+        self.output = inputs
+
+    def backward(self, dvalues):
+        # The derivative of z is 1: the gradient passes through unchanged (a copy, not the same array).
+        self.dinputs = dvalues.copy()
+
+    def predictions(self, outputs):
+        # A regression output is its own prediction.
+        return outputs
+
+
+# ---- from notebooks/16_regression.ipynb ----
+class Loss_MeanSquaredError(Loss):
+    """The mean of the squared differences between targets and predictions (L2 loss)."""
+
+    def forward(self, y_pred, y_true):
+        # The mean over the outputs: one loss per sample.
+        return np.mean((y_true - y_pred) ** 2, axis=-1)
+
+    def backward(self, dvalues, y_true):
+        samples = len(dvalues)
+        outputs = len(dvalues[0])
+        # d/dy_hat of (y - y_hat)^2 is -2 (y - y_hat); the two means divide by outputs and samples.
+        self.dinputs = -2 * (y_true - dvalues) / outputs / samples
+
+
+# ---- from notebooks/16_regression.ipynb ----
+class Loss_MeanAbsoluteError(Loss):
+    """The mean of the absolute differences between targets and predictions (L1 loss)."""
+
+    def forward(self, y_pred, y_true):
+        # The mean over the outputs: one loss per sample.
+        return np.mean(np.abs(y_true - y_pred), axis=-1)
+
+    def backward(self, dvalues, y_true):
+        samples = len(dvalues)
+        outputs = len(dvalues[0])
+        # d/dy_hat of |y - y_hat| is -sign(y - y_hat); the two means divide by outputs and samples.
+        self.dinputs = -np.sign(y_true - dvalues) / outputs / samples

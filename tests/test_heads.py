@@ -113,3 +113,83 @@ def test_sigmoid_and_binary_crossentropy_chained_gradient_check(capsys):
     numeric = network.numerical_gradient(f, z)
     assert network.relative_error(activation.dinputs, numeric) < THRESHOLD
     np.testing.assert_allclose(activation.dinputs, (activation.output - y_true) / z.size, rtol=1e-6)
+
+
+# --- Activation_Linear, Loss_MeanSquaredError, Loss_MeanAbsoluteError (notebook 16) -----------
+
+Y_TRUE = np.array([[1.0, 2.0], [0.0, -1.0], [0.5, 0.5]])
+Y_PRED = np.array([[0.8, 2.5], [0.1, -1.0], [1.5, 0.0]])
+
+
+def test_linear_passes_values_and_gradients_through():
+    activation = network.Activation_Linear()
+    activation.forward(Y_PRED)
+    np.testing.assert_array_equal(activation.output, Y_PRED)
+    np.testing.assert_array_equal(activation.predictions(activation.output), Y_PRED)
+    upstream = np.array([[1.0, -2.0]])
+    activation.backward(upstream)
+    np.testing.assert_array_equal(activation.dinputs, upstream)
+    assert activation.dinputs is not upstream, "backward hands back a copy"
+
+
+def test_mse_by_hand():
+    loss = network.Loss_MeanSquaredError()
+    # errors (0.2, -0.5), (-0.1, 0), (-1, 0.5): mean squares 0.145, 0.005, 0.625
+    np.testing.assert_allclose(loss.forward(Y_PRED, Y_TRUE), [0.145, 0.005, 0.625])
+    assert loss.calculate(Y_PRED, Y_TRUE) == pytest.approx(0.775 / 3)
+    loss.backward(Y_PRED, Y_TRUE)
+    # -2 (y - y_hat) / 2 outputs / 3 samples
+    np.testing.assert_allclose(loss.dinputs, [[-0.4 / 6, 1.0 / 6], [0.2 / 6, 0.0], [2.0 / 6, -1.0 / 6]])
+
+
+def test_mae_by_hand():
+    loss = network.Loss_MeanAbsoluteError()
+    np.testing.assert_allclose(loss.forward(Y_PRED, Y_TRUE), [0.35, 0.05, 0.75])
+    assert loss.calculate(Y_PRED, Y_TRUE) == pytest.approx(1.15 / 3)
+    loss.backward(Y_PRED, Y_TRUE)
+    # sign(y_hat - y) / 6; an exact prediction gets 0
+    np.testing.assert_allclose(loss.dinputs, [[-1 / 6, 1 / 6], [1 / 6, 0.0], [1 / 6, -1 / 6]])
+
+
+def test_regression_losses_are_means_over_outputs():
+    for loss in (network.Loss_MeanSquaredError(), network.Loss_MeanAbsoluteError()):
+        one = loss.forward(np.array([[0.5]]), np.array([[1.5]]))
+        three = loss.forward(np.full((1, 3), 0.5), np.full((1, 3), 1.5))
+        np.testing.assert_allclose(one, three)
+
+
+def test_linear_gradient_check(capsys):
+    errors = network.gradient_check(network.Activation_Linear(), Y_PRED)
+    assert errors["inputs"] < THRESHOLD
+
+
+@pytest.mark.parametrize("loss_class", ["Loss_MeanSquaredError", "Loss_MeanAbsoluteError"])
+def test_regression_loss_gradient_check(loss_class, capsys):
+    rng = np.random.default_rng(16)
+    y_true = rng.normal(size=(6, 3))
+    y_pred = y_true + rng.choice([-1, 1], size=(6, 3)) * rng.uniform(0.05, 1.0, size=(6, 3))  # away from the kink
+    errors = network.gradient_check(getattr(network, loss_class)(), y_pred, y_true)
+    assert errors["inputs"] < THRESHOLD
+
+
+def test_regression_head_through_a_dense_layer_gradient_check(capsys):
+    """Dense -> linear -> MSE, checked end to end for the weights, biases and inputs."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(5, 4))
+    y_true = rng.normal(size=(5, 2))
+    dense = network.Layer_Dense(4, 2)
+    dense.weights = rng.normal(size=(4, 2))
+    linear, loss = network.Activation_Linear(), network.Loss_MeanSquaredError()
+
+    def f():
+        dense.forward(X)
+        linear.forward(dense.output)
+        return loss.calculate(linear.output, y_true)
+
+    f()
+    loss.backward(linear.output, y_true)
+    linear.backward(loss.dinputs)
+    dense.backward(linear.dinputs)
+    for array, analytic in ((dense.weights, dense.dweights), (dense.biases, dense.dbiases), (X, dense.dinputs)):
+        numeric = network.numerical_gradient(f, array)
+        assert network.relative_error(analytic, numeric) < THRESHOLD
