@@ -417,3 +417,87 @@ class Layer_Dropout:
     def backward(self, dvalues):
         # output = inputs * mask, so the gradient flows back through the same mask.
         self.dinputs = dvalues * self.binary_mask
+
+
+# ---- from notebooks/15_binary_logistic_regression.ipynb ----
+class Activation_Sigmoid:
+    """One independent probability per output, 1 / (1 + exp(-z)): for yes/no questions."""
+
+    def forward(self, inputs):
+        self.inputs = inputs
+        self.output = 1 / (1 + np.exp(-inputs))
+
+    def backward(self, dvalues):
+        # sigma'(z) = sigma(z) * (1 - sigma(z)): the derivative comes from the saved output.
+        self.dinputs = dvalues * (1 - self.output) * self.output
+
+    def predictions(self, outputs):
+        # Yes (1) where the probability is above 0.5, no (0) elsewhere.
+        return (outputs > 0.5) * 1
+
+
+# ---- from notebooks/15_binary_logistic_regression.ipynb ----
+class Loss_BinaryCrossentropy(Loss):
+    """Cross-entropy of independent yes/no outputs, each a sigmoid probability."""
+
+    def forward(self, y_pred, y_true):
+        # Clip both ends: log(p) and log(1 - p) both appear, and log(0) is -inf.
+        y_pred_clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+        sample_losses = -(y_true * np.log(y_pred_clipped) + (1 - y_true) * np.log(1 - y_pred_clipped))
+        # The mean over the outputs: one loss per sample, whatever the number of outputs.
+        return np.mean(sample_losses, axis=-1)
+
+    def backward(self, dvalues, y_true):
+        samples = len(dvalues)
+        outputs = len(dvalues[0])
+        # Clip as the forward pass does, so that neither fraction divides by zero.
+        clipped_dvalues = np.clip(dvalues, 1e-7, 1 - 1e-7)
+        # Each output's derivative, divided by the outputs and the samples of the two means.
+        self.dinputs = -(y_true / clipped_dvalues - (1 - y_true) / (1 - clipped_dvalues)) / outputs / samples
+
+
+# ---- from notebooks/16_regression.ipynb ----
+class Activation_Linear:
+    """The identity: passes its inputs on unchanged, for outputs that can be any number."""
+
+    def forward(self, inputs):
+        self.inputs = inputs
+        self.output = inputs
+
+    def backward(self, dvalues):
+        # The derivative of z is 1: the gradient passes through unchanged (a copy, not the same array).
+        self.dinputs = dvalues.copy()
+
+    def predictions(self, outputs):
+        # A regression output is its own prediction.
+        return outputs
+
+
+# ---- from notebooks/16_regression.ipynb ----
+class Loss_MeanSquaredError(Loss):
+    """The mean of the squared differences between targets and predictions (L2 loss)."""
+
+    def forward(self, y_pred, y_true):
+        # The mean over the outputs: one loss per sample.
+        return np.mean((y_true - y_pred) ** 2, axis=-1)
+
+    def backward(self, dvalues, y_true):
+        samples = len(dvalues)
+        outputs = len(dvalues[0])
+        # d/dy_hat of (y - y_hat)^2 is -2 (y - y_hat); the two means divide by outputs and samples.
+        self.dinputs = -2 * (y_true - dvalues) / outputs / samples
+
+
+# ---- from notebooks/16_regression.ipynb ----
+class Loss_MeanAbsoluteError(Loss):
+    """The mean of the absolute differences between targets and predictions (L1 loss)."""
+
+    def forward(self, y_pred, y_true):
+        # The mean over the outputs: one loss per sample.
+        return np.mean(np.abs(y_true - y_pred), axis=-1)
+
+    def backward(self, dvalues, y_true):
+        samples = len(dvalues)
+        outputs = len(dvalues[0])
+        # d/dy_hat of |y - y_hat| is -sign(y - y_hat); the two means divide by outputs and samples.
+        self.dinputs = -np.sign(y_true - dvalues) / outputs / samples

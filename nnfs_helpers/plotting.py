@@ -284,6 +284,7 @@ def plot_contour_paths(f, paths, x_range=(-5, 5), y_range=(-5, 5), ax=None, titl
     return ax
 
 
+<<<<<<< HEAD
 # --- Notebook 02: a layer on a batch, drawn as matrices ---------------------------------------
 
 from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
@@ -475,3 +476,89 @@ def plot_validation_curves(histories, title=None, data_loss=True):
         ax.legend(fontsize=8)
     fig.tight_layout()
     return ax_loss, ax_acc
+=======
+# --- notebooks 15-16: yes/no outputs and training loops written in a notebook -------------
+
+def plot_probability_map(predict_proba, X, y, ax=None, title="Probability of class 1", resolution=200):
+    """Colour the plane by the probability of class 1 that `predict_proba(points)` gives.
+
+    `predict_proba` takes an (n, 2) array and returns n probabilities (shape (n,) or (n, 1));
+    the 0.5 contour (where the thresholded class changes) is drawn in black, the data on top.
+    """
+    if not callable(predict_proba):
+        raise TypeError(f"predict_proba must be a function of an (n, 2) array, got {type(predict_proba).__name__}")
+    X = _points(X)
+    y = _labels(np.asarray(y).ravel() if np.ndim(y) == 2 and np.shape(y)[1] == 1 else y, len(X))
+    if not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"resolution must be an integer >= 2, got {resolution!r}")
+    ax = _axes(ax)
+    pad = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 1e-3
+    low, high = X.min(axis=0) - pad, X.max(axis=0) + pad
+    gx, gy = np.meshgrid(np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution))
+    probabilities = np.asarray(predict_proba(np.c_[gx.ravel(), gy.ravel()]), dtype=np.float64)
+    if probabilities.size != gx.size or probabilities.ndim > 2:
+        raise ValueError(f"predict_proba must return one probability per point; for {gx.size} points "
+                         f"it returned shape {probabilities.shape}")
+    if not np.all((probabilities >= 0) & (probabilities <= 1)):
+        raise ValueError("predict_proba must return probabilities between 0 and 1")
+    probabilities = probabilities.reshape(gx.shape)
+    filled = ax.contourf(gx, gy, probabilities, levels=np.linspace(0, 1, 11), cmap="cividis", alpha=0.45)
+    ax.contour(gx, gy, probabilities, levels=[0.5], colors="black", linewidths=1.5)
+    ax.figure.colorbar(filled, ax=ax, label="probability of class 1")
+    plot_spiral(X, y, ax=ax, title=title)
+    ax.plot([], [], color="black", lw=1.5, label="probability 0.5")
+    ax.legend(loc="upper right", fontsize=8)
+    return ax
+
+
+class TrainingProgress:
+    """A progress bar for a training loop written out in a notebook.
+
+        progress = TrainingProgress(epochs)
+        for epoch in range(epochs):
+            ...
+            progress.update(epoch)
+        progress.close()
+
+    It shows in JupyterLab and Colab (an ipywidgets bar, redrawn about four times a second)
+    and does nothing elsewhere; the text a notebook file records does not change while it runs.
+    """
+
+    def __init__(self, epochs, description="Training"):
+        if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
+            raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+        self.epochs = int(epochs)
+        self._bar = None
+        self._last = 0.0
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+            import ipywidgets as widgets
+        except ImportError:
+            return
+        shell = get_ipython()
+        if shell is None or not getattr(shell, "kernel", None):
+            return
+        self._bar = widgets.IntProgress(value=0, min=0, max=self.epochs, description=str(description))
+        display(self._bar)
+
+    def update(self, epoch):
+        """Note that `epoch` (counted from 0) is done; redraw at most about four times a second."""
+        if self._bar is None:
+            return
+        import time
+
+        now = time.perf_counter()
+        if now - self._last > 0.25:
+            self._bar.value = min(int(epoch) + 1, self.epochs)
+            self._last = now
+
+    def close(self):
+        """Show the bar full and green."""
+        if self._bar is not None:
+            self._bar.value = self.epochs
+            self._bar.bar_style = "success"
+
+
+__all__ += ["plot_probability_map", "TrainingProgress"]
+>>>>>>> p2-b

@@ -167,3 +167,38 @@ def test_validation_curves_show_training_and_validation_of_every_run():
         plotting.plot_validation_curves({"a": {"loss": [1.0], "accuracy": [0.5]}})
     with pytest.raises(TypeError, match="non-empty dict"):
         plotting.plot_validation_curves([])
+
+# --- notebooks 15-16 -------------------------------------------------------------------------
+
+def test_probability_map_is_labelled_and_draws_the_half_contour():
+    ax = plotting.plot_probability_map(lambda p: 1 / (1 + np.exp(-p[:, :1])), X, [0, 1, 0, 1], resolution=20)
+    assert ax.get_title() == "Probability of class 1"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "probability 0.5" in labels and "class 1" in labels
+    ax = plotting.plot_probability_map(lambda p: np.full(len(p), 0.3), X, np.array([[0], [1], [0], [1]]),
+                                       resolution=10)  # a column of labels and flat probabilities
+    assert ax.get_xlabel()
+
+
+@pytest.mark.parametrize("call, error, phrase", [
+    (lambda: plotting.plot_probability_map(None, X, [0, 1, 0, 1]), TypeError, "predict_proba must be a function"),
+    (lambda: plotting.plot_probability_map(lambda p: p, X, [0, 1, 0, 1]), ValueError, "one probability per point"),
+    (lambda: plotting.plot_probability_map(lambda p: p[:, 0] * 5, X, [0, 1, 0, 1]), ValueError, "between 0 and 1"),
+    (lambda: plotting.plot_probability_map(lambda p: p[:, 0], X, [0, 1]), ValueError, "one class index per sample"),
+    (lambda: plotting.plot_probability_map(lambda p: p[:, 0], X, [0, 1, 0, 1], resolution=1), ValueError,
+     "resolution"),
+    (lambda: plotting.TrainingProgress(0), ValueError, "positive integer"),
+    (lambda: plotting.TrainingProgress(True), ValueError, "positive integer"),
+])
+def test_new_helpers_reject_bad_input_clearly(call, error, phrase):
+    with pytest.raises(error) as info:
+        call()
+    assert phrase in str(info.value)
+
+
+def test_training_progress_is_silent_outside_a_notebook(capsys):
+    progress = plotting.TrainingProgress(10)
+    for epoch in range(10):
+        progress.update(epoch)
+    progress.close()
+    assert capsys.readouterr().out == ""
