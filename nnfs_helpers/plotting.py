@@ -284,7 +284,6 @@ def plot_contour_paths(f, paths, x_range=(-5, 5), y_range=(-5, 5), ax=None, titl
     return ax
 
 
-<<<<<<< HEAD
 # --- Notebook 02: a layer on a batch, drawn as matrices ---------------------------------------
 
 from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
@@ -476,7 +475,7 @@ def plot_validation_curves(histories, title=None, data_loss=True):
         ax.legend(fontsize=8)
     fig.tight_layout()
     return ax_loss, ax_acc
-=======
+
 # --- notebooks 15-16: yes/no outputs and training loops written in a notebook -------------
 
 def plot_probability_map(predict_proba, X, y, ax=None, title="Probability of class 1", resolution=200):
@@ -561,4 +560,3 @@ class TrainingProgress:
 
 
 __all__ += ["plot_probability_map", "TrainingProgress"]
->>>>>>> p2-b
