@@ -23,9 +23,10 @@ DIGITS_PATH = Path(__file__).resolve().parent / "data" / "digits.npz"
 DIGITS_SHA256 = "07101cafabf339d548f995317f7eea3444026ee1274127968dffdc58553264c9"
 N_DIGITS = 1797
 
-_HOW_TO_FIX = ("It ships with the course's helper package: reinstall nnfs_helpers (for example "
-               "`pip install --force-reinstall --no-deps <the course's install line>`), or in a "
-               "clone of the course repository run `git checkout -- nnfs_helpers/data/digits.npz`.")
+_HOW_TO_FIX = ("The file ships with the course's helper package: in a clone of the course "
+               "repository restore it with `git checkout -- nnfs_helpers/data/digits.npz`; "
+               "otherwise reinstall nnfs_helpers (run the notebook's install cell again, or "
+               "`pip install --force-reinstall --no-deps` with the course's install line).")
 
 
 class DataFileError(ValueError):
@@ -59,6 +60,9 @@ def _read_checked(path, sha256):
     except DataFileError:
         raise
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        if "pickle" in str(error).lower():
+            _fail(path, "expected a NumPy .npz archive without pickled data, found pickled data "
+                        "(never loaded here: unpickling can run any code)")
         _fail(path, f"expected a NumPy .npz archive without pickled data, but reading it "
                     f"failed ({type(error).__name__}: {error})")
     expected = {"images": (images, (N_DIGITS, 8, 8), 16), "target": (target, (N_DIGITS,), 9)}

@@ -119,7 +119,7 @@ def _fails(expected_error, match):
 def test_missing_file(monkeypatch, tmp_path):
     monkeypatch.setattr(datasets, "DIGITS_PATH", tmp_path / "gone.npz")
     message = _fails(FileNotFoundError, "missing")
-    assert str(tmp_path / "gone.npz") in message and "reinstall" in message
+    assert str(tmp_path / "gone.npz") in message and "reinstall" in message and "git checkout" in message
 
 
 def test_truncated_file(monkeypatch, tmp_path):
@@ -152,14 +152,14 @@ def test_a_single_bit_flipped_is_caught(monkeypatch, tmp_path):
 
 def test_pickle_file(monkeypatch, tmp_path):
     _use(monkeypatch, tmp_path / "digits.npz", pickle.dumps(_good_arrays()))
-    _fails(DataFileError, "without pickled data")
+    _fails(DataFileError, "found pickled data")
 
 
 def test_npz_with_a_pickled_array(monkeypatch, tmp_path):
     arrays = _good_arrays()
     arrays["target"] = np.array(list(arrays["target"]) + [None], dtype=object)
     _use(monkeypatch, tmp_path / "digits.npz", _npz(**arrays))
-    _fails(DataFileError, "pickled")
+    _fails(DataFileError, "found pickled data")
 
 
 def test_a_bare_npy_array(monkeypatch, tmp_path):
