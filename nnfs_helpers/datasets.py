@@ -13,6 +13,7 @@ was expected and what it found, and it returns nothing: it never hands back part
 import hashlib
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -48,23 +49,28 @@ def _read_checked(path, sha256):
     if found != sha256:
         _fail(path, f"expected sha256 {sha256}, found {found} ({len(data)} bytes), so the file "
                     "is corrupt, truncated or has been modified")
+    if data.startswith(b"\x80"):
+        _fail(path, "expected a NumPy .npz archive, found pickled data (never loaded here: "
+                    "unpickling can run any code)")
+    if data.startswith(b"\x93NUMPY"):
+        _fail(path, "expected a .npz archive of two arrays, found a single .npy array")
+    if not data.startswith(b"PK"):
+        _fail(path, f"expected a NumPy .npz archive (a zip file), found a file that begins "
+                    f"with {data[:12]!r}")
     try:
-        archive = np.load(io.BytesIO(data), allow_pickle=False)
-        if not isinstance(archive, np.lib.npyio.NpzFile):  # a bare .npy array
-            _fail(path, f"expected a .npz archive, found a single {type(archive).__name__}")
-        with archive:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
             names = sorted(archive.files)
             if names != ["images", "target"]:
                 _fail(path, f"expected the arrays ['images', 'target'], found {names}")
             images, target = archive["images"], archive["target"]
     except DataFileError:
         raise
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
         if "pickle" in str(error).lower():
-            _fail(path, "expected a NumPy .npz archive without pickled data, found pickled data "
-                        "(never loaded here: unpickling can run any code)")
-        _fail(path, f"expected a NumPy .npz archive without pickled data, but reading it "
-                    f"failed ({type(error).__name__}: {error})")
+            _fail(path, "expected arrays of numbers, found an array of Python objects, which "
+                        "needs pickle (never loaded here: unpickling can run any code)")
+        _fail(path, f"expected a readable NumPy .npz archive, but reading it failed "
+                    f"({type(error).__name__}: {error})")
     expected = {"images": (images, (N_DIGITS, 8, 8), 16), "target": (target, (N_DIGITS,), 9)}
     for name, (array, shape, largest) in expected.items():
         if array.dtype != np.uint8 or array.shape != shape:

@@ -133,7 +133,7 @@ def test_truncated_file(monkeypatch, tmp_path):
 def test_truncated_file_with_a_matching_hash_is_still_refused(monkeypatch, tmp_path):
     data = datasets.DIGITS_PATH.read_bytes()
     _use(monkeypatch, tmp_path / "digits.npz", data[: len(data) // 2])
-    _fails(DataFileError, "expected a NumPy .npz archive")
+    _fails(DataFileError, "expected a readable NumPy .npz archive")
 
 
 def test_file_with_another_hash(monkeypatch, tmp_path):
@@ -152,26 +152,26 @@ def test_a_single_bit_flipped_is_caught(monkeypatch, tmp_path):
 
 def test_pickle_file(monkeypatch, tmp_path):
     _use(monkeypatch, tmp_path / "digits.npz", pickle.dumps(_good_arrays()))
-    _fails(DataFileError, "found pickled data")
+    _fails(DataFileError, "expected a NumPy .npz archive, found pickled data")
 
 
 def test_npz_with_a_pickled_array(monkeypatch, tmp_path):
     arrays = _good_arrays()
     arrays["target"] = np.array(list(arrays["target"]) + [None], dtype=object)
     _use(monkeypatch, tmp_path / "digits.npz", _npz(**arrays))
-    _fails(DataFileError, "found pickled data")
+    _fails(DataFileError, "found an array of Python objects, which needs pickle")
 
 
 def test_a_bare_npy_array(monkeypatch, tmp_path):
     buffer = io.BytesIO()
     np.save(buffer, _good_arrays()["images"])
     _use(monkeypatch, tmp_path / "digits.npz", buffer.getvalue())
-    _fails(DataFileError, "expected a .npz archive, found a single ndarray")
+    _fails(DataFileError, "expected a .npz archive of two arrays, found a single .npy array")
 
 
 def test_not_a_zip_at_all(monkeypatch, tmp_path):
     _use(monkeypatch, tmp_path / "digits.npz", b"these are not the digits")
-    _fails(DataFileError, "expected a NumPy .npz archive")
+    _fails(DataFileError, r"a zip file\), found a file that begins with b'these are no'")
 
 
 def test_broken_member_inside_a_zip(monkeypatch, tmp_path):
@@ -181,6 +181,15 @@ def test_broken_member_inside_a_zip(monkeypatch, tmp_path):
         archive.writestr("target.npy", b"\x93NUMPY broken")
     _use(monkeypatch, tmp_path / "digits.npz", buffer.getvalue())
     _fails(DataFileError, "cannot be used")
+
+
+def test_corrupt_compressed_data_inside_the_zip(monkeypatch, tmp_path):
+    """Bytes changed inside a member: zip and zlib errors become the loader's clear error."""
+    data = bytearray(_npz(**_good_arrays()))
+    for position in range(200, 3000, 97):
+        data[position] ^= 0xFF
+    _use(monkeypatch, tmp_path / "digits.npz", bytes(data))
+    _fails(DataFileError, "expected a readable NumPy .npz archive, but reading it failed")
 
 
 @pytest.mark.parametrize("names", [["images"], ["images", "target", "extra"], ["X", "y"]])
