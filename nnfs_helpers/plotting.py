@@ -510,6 +510,23 @@ def plot_probability_map(predict_proba, X, y, ax=None, title="Probability of cla
     return ax
 
 
+def progress_bar(epochs, description="Training"):
+    """An ipywidgets progress bar whose text form (what a notebook file records, and what a
+    notebook opened but not yet run shows in its place) says what it is, instead of
+    `IntProgress(value=0, ...)`, which looks like a run that never happened."""
+    import ipywidgets as widgets
+
+    class ProgressBar(widgets.IntProgress):
+        def __repr__(self):
+            return (f"{self.description} progress: a bar that fills as the {self.max:,} epochs run "
+                    "(it shows when this cell runs in JupyterLab, Colab or Binder).")
+
+    return ProgressBar(value=0, min=0, max=int(epochs), description=str(description))
+
+
+__all__ += ["progress_bar"]
+
+
 class TrainingProgress:
     """A progress bar for a training loop written out in a notebook.
 
@@ -538,7 +555,7 @@ class TrainingProgress:
         shell = get_ipython()
         if shell is None or not getattr(shell, "kernel", None):
             return
-        self._bar = widgets.IntProgress(value=0, min=0, max=self.epochs, description=str(description))
+        self._bar = progress_bar(self.epochs, description)
         display(self._bar)
 
     def update(self, epoch):

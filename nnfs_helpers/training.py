@@ -70,13 +70,15 @@ def _progress_bar(epochs, show):
     try:
         from IPython import get_ipython
         from IPython.display import display
-        import ipywidgets as widgets
+        import ipywidgets  # noqa: F401  (the bar is one of its widgets)
     except ImportError:
         return None
     shell = get_ipython()
     if shell is None or not getattr(shell, "kernel", None):
         return None
-    bar = widgets.IntProgress(value=0, min=0, max=epochs, description="Training")
+    from .plotting import progress_bar
+
+    bar = progress_bar(epochs)
     display(bar)
     return bar
 

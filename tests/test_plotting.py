@@ -202,3 +202,11 @@ def test_training_progress_is_silent_outside_a_notebook(capsys):
         progress.update(epoch)
     progress.close()
     assert capsys.readouterr().out == ""
+
+
+def test_a_progress_bar_records_a_friendly_text_form():
+    bar = plotting.progress_bar(10001)
+    text = repr(bar)
+    assert "IntProgress" not in text and "10,001 epochs" in text and "Training progress" in text
+    bundle = bar._repr_mimebundle_() if hasattr(bar, "_repr_mimebundle_") else {"text/plain": text}
+    assert "IntProgress" not in str(bundle.get("text/plain", text))
