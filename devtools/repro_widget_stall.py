@@ -1,14 +1,30 @@
 """Reproduce the widget-cell stall: run a few notebook cells N times in fresh kernels.
 
     python devtools/repro_widget_stall.py --runs 20 --timeout 60 [--notebook notebooks/10_momentum.ipynb]
-        [--cells 2,4,19,21,23,25] [--log-dir /tmp/stall-logs] [--patch-cell 25=file.py]
+        [--cells 2,4,6,19,21,23,25] [--log-dir /tmp/stall-logs] [--patch-cell 25=file.py]
+        [--no-kernel-debug] [--delay-send 0.05] [--probe]
 
 Runs with the interpreter that runs it (so run it with each environment's python). Each run
 executes the chosen cells of the notebook with nbclient as tools/run_notebooks.py does
-(NotebookClient, store_widget_state=True) and records, per cell, the seconds taken and whether
-it timed out. Every message the client sees on shell and IOPub is logged with a timestamp,
-with the kernel's own --debug log, to `--log-dir/run-NN.log`; the log of a stalled run shows
-which message never came. Prints one line per run and a summary.
+(NotebookClient, store_widget_state=True) and records, per cell, the seconds taken. A cell
+that takes (nearly) its whole timeout is a stall: nbclient's poll for the execute_reply wakes
+only at its timeout, finds the reply waiting and returns it, so no error is raised. Every
+message the client sees on shell and IOPub, and every one it sends, is logged with a
+timestamp to `--log-dir/run-NN.log`, the kernel's --debug log (with the kernel's send
+times) to `run-NN.log.kernel`. Prints one line per run and a summary.
+
+What the logs show: the stall happens only when, while a cell runs, the client sends a
+comm_msg on the shell socket: nbclient's stand-in for an Output widget answers each output
+drawn into the widget (interact's figure) with the widget's new state. It sends from its
+IOPub task, through jupyter_client's Session.send, which uses a plain (non-asyncio) shadow
+of the shell socket, while its other task waits on that socket (pyzmq asyncio poll) for the
+execute_reply. If the reply reaches the socket just before that send, the send consumes the
+socket's edge-triggered wake-up and the reply is not read until the poll's timeout.
+`--delay-send S` sleeps S seconds before each such send (a slow, loaded client), which makes
+the window wide enough to stall nearly every run; `--probe` reads the socket's EVENTS through
+the asyncio socket after each send, which makes pyzmq re-check the socket (and so hides the
+stall). `--patch-cell` runs a file's text in place of a cell (e.g. devtools/cells/, the
+interactive_figure version of notebook 10's cells).
 """
 
 import argparse

@@ -6,6 +6,8 @@
 * `nnfs_helpers.checking` and `nnfs_helpers.exercises`: exercise checks.
 * `nnfs_helpers.quiz`: multiple-choice quizzes with instant feedback.
 * `nnfs_helpers.training`: a training loop that records history (notebooks 08-11).
+* `nnfs_helpers.widgets`: `interactive_figure`, sliders and the figure they redraw, without
+  an Output widget (so running a notebook with nbclient cannot stall on it).
 
 Importing the package changes nothing in NumPy; call `setup()` for that.
 """
