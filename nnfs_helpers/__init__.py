@@ -5,9 +5,11 @@
 * `nnfs_helpers.plotting`: figures in colour-blind-safe colours.
 * `nnfs_helpers.checking` and `nnfs_helpers.exercises`: exercise checks.
 * `nnfs_helpers.quiz`: multiple-choice quizzes with instant feedback.
-* `nnfs_helpers.training`: a training loop that records history (notebooks 08-11).
+* `nnfs_helpers.training`: a training loop that records history, with validation, regularisation and early stopping (notebooks 09-17).
 * `nnfs_helpers.datasets`: `load_digits()`, the 8x8 handwritten digits shipped with the course
   (notebook 19; licence in nnfs_helpers/data/DIGITS_LICENSE.md).
+* `nnfs_helpers.widgets`: `interactive_figure`, sliders and the figure they redraw, without
+  an Output widget (so running a notebook with nbclient cannot stall on it).
 
 Importing the package changes nothing in NumPy; call `setup()` for that.
 """
