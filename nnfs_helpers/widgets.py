@@ -29,9 +29,31 @@ import ipywidgets as widgets
 from IPython.display import display
 from IPython.utils.capture import capture_output
 
-__all__ = ["interactive_figure", "InteractiveFigure"]
+__all__ = ["interactive_figure", "InteractiveFigure", "controls"]
 
 _BLANK = {"text/plain": ""}
+
+
+class Controls(widgets.Box):
+    """A row or column of sliders whose text form says what they are.
+
+    A notebook file records a widget's text form, and that is what shows in its place before
+    the notebook runs: `HBox(children=(FloatSlider(value=1.5, ...` looks like a broken run,
+    this reads as an instruction."""
+
+    def __repr__(self):
+        names = ", ".join(str(getattr(w, "description", "") or type(w).__name__) for w in self.children)
+        return (f"Sliders ({names}): run this cell in JupyterLab, Colab or Binder to move them; "
+                "the figure is drawn for their starting values.")
+
+
+def controls(*items, vertical=False):
+    """Show widgets side by side (or one under another) with a readable text form."""
+    for item in items:
+        if not isinstance(item, widgets.Widget):
+            raise TypeError(f"controls() takes widgets such as FloatSlider(...), got {item!r}")
+    layout = widgets.Layout(display="flex", flex_flow="column" if vertical else "row wrap")
+    return Controls(list(items), layout=layout)
 
 
 class InteractiveFigure:
@@ -50,7 +72,7 @@ class InteractiveFigure:
         self.function = function
         self.controls = dict(controls)
         self.widgets = [c for c in self.controls.values() if isinstance(c, widgets.Widget)]
-        self.box = widgets.VBox(self.widgets)
+        self.box = Controls(self.widgets, layout=widgets.Layout(display="flex", flex_flow="column"))
         self.slots = []  # DisplayHandles of the outputs under the controls
         self.calls = 0
 

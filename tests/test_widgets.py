@@ -113,3 +113,15 @@ def test_in_a_kernel_shows_controls_and_outputs_and_redraws_in_place():
 def test_first_outputs_are_the_function_outputs():
     notebook, _ = run([SETUP, "interactive_figure(show, a=FloatSlider(value=1.0), b=fixed(2))"])
     assert kinds(notebook.cells[1].outputs) == ["widget", "text: a=1.0 b=2", "image"]
+
+
+def test_controls_record_a_text_form_that_reads_as_an_instruction():
+    import ipywidgets as ipw
+
+    from nnfs_helpers.widgets import controls
+
+    box = controls(ipw.FloatSlider(description="weight w"), ipw.FloatSlider(description="bias b"))
+    text = repr(box)
+    assert "FloatSlider(" not in text and "weight w, bias b" in text and "run this cell" in text
+    with pytest.raises(TypeError, match="takes widgets"):
+        controls(1.5)
