@@ -501,3 +501,32 @@ class Loss_MeanAbsoluteError(Loss):
         outputs = len(dvalues[0])
         # d/dy_hat of |y - y_hat| is -sign(y - y_hat); the two means divide by outputs and samples.
         self.dinputs = -np.sign(y_true - dvalues) / outputs / samples
+
+
+# ---- from notebooks/17_initialisation_and_depth.ipynb ----
+import numbers
+
+
+def initial_std(weight_init, n_inputs, n_neurons):
+    """The standard deviation of a new layer's weights, for Layer_Dense(..., weight_init=...)."""
+    if weight_init == "he":  # for ReLU layers: keeps the signal's size from layer to layer
+        return np.sqrt(2 / n_inputs)
+    if weight_init in ("xavier", "glorot"):  # for tanh and sigmoid layers
+        return np.sqrt(2 / (n_inputs + n_neurons))
+    if isinstance(weight_init, numbers.Real) and not isinstance(weight_init, bool) and weight_init >= 0:
+        return weight_init  # a number is the standard deviation itself: 0.01 is the book's start
+    raise ValueError(f"weight_init must be 'he', 'xavier', 'glorot' or a standard deviation >= 0 "
+                     f"(the book's 0.01), got {weight_init!r}")
+
+
+@add_to_class(Layer_Dense)
+def __init__(self, n_inputs, n_neurons, weight_regularizer_l1=0, weight_regularizer_l2=0,
+             bias_regularizer_l1=0, bias_regularizer_l2=0, weight_init=0.01):
+    # Random weights with the chosen standard deviation (0.01: the book's start), zero biases.
+    self.weights = initial_std(weight_init, n_inputs, n_neurons) * np.random.randn(n_inputs, n_neurons)
+    self.biases = np.zeros((1, n_neurons))
+    # Penalty strengths (lambda) as in notebook 13; 0 switches a penalty off.
+    self.weight_regularizer_l1 = weight_regularizer_l1
+    self.weight_regularizer_l2 = weight_regularizer_l2
+    self.bias_regularizer_l1 = bias_regularizer_l1
+    self.bias_regularizer_l2 = bias_regularizer_l2
