@@ -28,6 +28,8 @@ NOTEBOOKS = ROOT / "notebooks"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 # Warnings name the cell they come from; a fixed name keeps that text the same on every run.
 os.environ["IPYKERNEL_CELL_NAME"] = "<cell>"
+# One BLAS thread (as in conftest.py): small matrices, and no thread fights on a busy machine.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def merge_streams(outputs):
