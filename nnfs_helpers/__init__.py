@@ -6,6 +6,8 @@
 * `nnfs_helpers.checking` and `nnfs_helpers.exercises`: exercise checks.
 * `nnfs_helpers.quiz`: multiple-choice quizzes with instant feedback.
 * `nnfs_helpers.training`: a training loop that records history (notebooks 08-11).
+* `nnfs_helpers.datasets`: `load_digits()`, the 8x8 handwritten digits shipped with the course
+  (notebook 19; licence in nnfs_helpers/data/DIGITS_LICENSE.md).
 
 Importing the package changes nothing in NumPy; call `setup()` for that.
 """
