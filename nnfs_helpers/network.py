@@ -769,14 +769,14 @@ def train(self, X, y, *, epochs=1, batch_size=None, print_every=1, validation_da
                            ("regularization_loss", float(regularization_loss)),
                            ("accuracy", accuracy), ("learning_rate", float(rate))):
             history[key].append(value)
-        line = f"epoch: {epoch:>5}, acc: {accuracy:.3f}, loss: {loss:.3f}"
+        line = f"epoch: {epoch:>5}, acc: {accuracy:.3f}, loss: {loss:.3g}"
         if regularization_loss:
-            line += f" (data: {data_loss:.3f}, reg: {regularization_loss:.3f})"
+            line += f" (data: {data_loss:.3g}, reg: {regularization_loss:.3g})"
         if validation_data is not None:  # after the epoch's updates, with the weights it ends with
             validation_loss, validation_accuracy = self.evaluate(*validation_data, batch_size=batch_size)
             history["validation_loss"].append(validation_loss)
             history["validation_accuracy"].append(validation_accuracy)
-            line += f", val_acc: {validation_accuracy:.3f}, val_loss: {validation_loss:.3f}"
+            line += f", val_acc: {validation_accuracy:.3f}, val_loss: {validation_loss:.3g}"
         if print_every and (epoch % print_every == 0 or epoch == epochs):
             print(line + f", lr: {rate:.6g}")
         progress.update(epoch - 1)
