@@ -858,3 +858,128 @@ def _written_in_notebook_20(name):
 for _name in ("save_parameters", "load_parameters", "save"):
     setattr(Model, _name, _written_in_notebook_20(_name))
 Model.load = staticmethod(_written_in_notebook_20("load"))
+
+
+# ---- from notebooks/20_save_load_predict.ipynb ----
+import copy
+import pickle
+
+PARAMETER_FILE_FORMAT = "nnfs-course model parameters, version 1"
+
+
+def _layer_description(layer):
+    """A layer's class, and for a trainable layer its number of inputs and neurons: 'Layer_Dense(64, 10)'."""
+    if hasattr(layer, "weights"):
+        return f"{type(layer).__name__}{layer.weights.shape}"
+    return type(layer).__name__
+
+
+def _read_parameter_file(path):
+    """The arrays of a file written by save_parameters, every one read and none of them pickled."""
+    with open(path, "rb") as file:
+        start = file.read(6)
+    expected = "a NumPy .npz archive written by Model.save_parameters"
+    if start.startswith(b"\x80"):
+        raise ValueError(f"{path} holds pickled data (such as a file written by Model.save), "
+                         f"expected {expected}; load_parameters never unpickles: use Model.load for such a "
+                         "file, and only if you trust where it came from")
+    if start.startswith(b"\x93NUMPY"):
+        raise ValueError(f"{path} is a single NumPy array (.npy), expected {expected}")
+    if not start.startswith(b"PK"):
+        raise ValueError(f"{path} begins with {start!r}, so it is not a zip archive; expected {expected}")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except Exception as error:  # a truncated or damaged zip fails in many ways; all mean the same
+        raise ValueError(f"{path} could not be read completely ({type(error).__name__}: {error}); expected "
+                         f"{expected}: the file is probably truncated or damaged") from None
+
+
+# ---- from notebooks/20_save_load_predict.ipynb ----
+@add_to_class(Model)
+def save_parameters(self, path):
+    """Write every trainable layer's weights and biases to `path` as a NumPy .npz archive.
+
+    The archive also records the format and the model's layers, so that load_parameters can
+    refuse a file made for another network. It holds arrays only: no pickle, no code."""
+    arrays = {"format": np.array(PARAMETER_FILE_FORMAT),
+              "layers": np.array([_layer_description(layer) for layer in self.layers])}
+    for i, (weights, biases) in enumerate(self.get_parameters()):
+        arrays[f"weights_{i}"] = weights
+        arrays[f"biases_{i}"] = biases
+    with open(path, "wb") as file:  # an open file: np.savez would add ".npz" to a bare name
+        np.savez(file, **arrays)
+
+
+@add_to_class(Model)
+def load_parameters(self, path):
+    """Read weights and biases written by save_parameters into this model.
+
+    Everything is checked first (the format, the layers, every array's shape); only then are the
+    parameters set. A file that fails a check raises a ValueError and leaves the model unchanged."""
+    arrays = _read_parameter_file(path)
+    found_format = str(arrays.get("format", "no format entry"))
+    if found_format != PARAMETER_FILE_FORMAT:
+        raise ValueError(f"{path} is a .npz archive but not a parameter file: expected the format "
+                         f"{PARAMETER_FILE_FORMAT!r}, found {found_format!r}")
+    expected_layers = [_layer_description(layer) for layer in self.layers]
+    found_layers = [str(name) for name in arrays.get("layers", [])]
+    if found_layers != expected_layers:
+        raise ValueError(f"{path} holds the parameters of another network: this model's layers are "
+                         f"{expected_layers}, the file's are {found_layers}")
+    parameters = []
+    for i, layer in enumerate(self.trainable_layers):
+        pair = (arrays.get(f"weights_{i}"), arrays.get(f"biases_{i}"))
+        shapes = [getattr(array, "shape", None) for array in pair]
+        if shapes != [layer.weights.shape, layer.biases.shape] or pair[0].dtype.kind != "f" or pair[1].dtype.kind != "f":
+            raise ValueError(f"{path}: trainable layer {i} needs float weights {layer.weights.shape} and biases "
+                             f"{layer.biases.shape}, the file has {shapes}")
+        parameters.append(pair)
+    self.set_parameters(parameters)  # reached only when every check passed
+
+
+# ---- from notebooks/20_save_load_predict.ipynb ----
+_DATA_AND_GRADIENTS = ("inputs", "output", "dinputs", "dweights", "dbiases", "binary_mask")
+
+
+@add_to_class(Model)
+def save(self, path):
+    """Pickle the whole model (layers, parameters, loss, accuracy, optimiser state) to `path`.
+
+    A cleaned copy is saved: no training data, outputs or gradients from the last pass. Read the
+    file back with Model.load, which unpickles it."""
+    model = copy.deepcopy(self)
+    parts = [model.input_layer, model.loss, model.accuracy, *model.layers]
+    if model.softmax_classifier_output is not None:
+        combined = model.softmax_classifier_output
+        parts += [combined, combined.activation, combined.loss]
+    for part in parts:
+        for name in _DATA_AND_GRADIENTS:
+            part.__dict__.pop(name, None)
+        if hasattr(part, "new_pass"):
+            part.new_pass()  # forget the running sums of the last epoch
+    with open(path, "wb") as file:
+        pickle.dump(model, file)
+
+
+@add_to_class(Model)
+@staticmethod
+def load(path):
+    """Read a model written by Model.save: `model = Model.load(path)`.
+
+    Warning: this UNPICKLES the file, and unpickling can run any code the file's author put
+    in it. Only load files you made yourself or fully trust. For weights from elsewhere, use
+    save_parameters and load_parameters, which read plain arrays only."""
+    with open(path, "rb") as file:
+        if file.read(2) == b"PK":
+            raise ValueError(f"{path} is a zip archive (a .npz parameter file?), expected a pickled Model written "
+                             "by Model.save: for parameters, build the model and call its load_parameters")
+        file.seek(0)
+        try:
+            model = pickle.load(file)
+        except (EOFError, pickle.UnpicklingError) as error:
+            raise ValueError(f"{path} could not be unpickled ({type(error).__name__}: {error}); expected a "
+                             "file written by Model.save: it is probably truncated, or not such a file") from None
+    if not isinstance(model, Model):
+        raise ValueError(f"{path} held a {type(model).__name__}, expected a Model written by Model.save")
+    return model
