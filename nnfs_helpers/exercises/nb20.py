@@ -60,7 +60,8 @@ def _pairs(result, n):
 def check_describe_predictions(describe_predictions):
     """Check `describe_predictions(probabilities, class_names) -> [(name, confidence), ...]`."""
     answer = call_learner(describe_predictions, _PROBABILITIES.copy(), list(_NAMES), name="describe_predictions",
-                          timeout=TIMEOUT, context="describe_predictions(probabilities, ['cat', 'dog', 'bird']) "
+                          timeout=TIMEOUT, hints={"IndexError": "An index ran past the end of `class_names`: did you take "
+                                                  "the argmax over axis=0 (the samples) instead of axis=1 (the classes)?"}, context="describe_predictions(probabilities, ['cat', 'dog', 'bird']) "
                           "with 4 samples")
     pairs = _pairs(answer, len(_PROBABILITIES))
     best = np.argmax(_PROBABILITIES, axis=1)
@@ -99,13 +100,14 @@ def check_fingerprint(fingerprint):
     """Check `fingerprint(array) -> str`: equal for equal arrays (same values, dtype and shape),
     different when a single bit, the dtype or the shape differs."""
     rng = np.random.default_rng(20)
-    base = rng.random((4, 3)).astype(np.float32)
+    # Multiples of 1/1024: exact in float64, so a sum does not depend on the order of the rows.
+    base = rng.integers(1, 1024, size=(4, 3)) / 1024
     nudged = base.copy()
-    nudged[2, 1] = np.nextafter(nudged[2, 1], np.float32(1))  # the smallest possible change
+    nudged[2, 1] = np.nextafter(nudged[2, 1], 2.0)  # the smallest possible change; printing hides it
     cases = {
         "the array": base, "a copy": base.copy(), "a nudged copy": nudged,
-        "the float64 version": base.astype(np.float64), "the reshaped version": base.reshape(3, 4),
         "a permuted copy": base[::-1].copy(),
+        "the same bytes as int64": base.view(np.int64), "the reshaped version": base.reshape(3, 4),
     }
     results = {}
     for label, array in cases.items():
@@ -124,14 +126,14 @@ def check_fingerprint(fingerprint):
                       "only on the array's contents (not on `id(array)` or a random number).")
     if results["a nudged copy"] == results["the array"]:
         return failed(FINGERPRINT_TITLE, "One entry changed in its last bit and the fingerprint stayed the same. "
-                      "Printing or rounding hides such differences (`str(array)` shows about 8 digits): hash "
+                      "Printing or rounding hides such differences (`str(array)` shows 8 digits): hash "
                       "the raw bytes, `array.tobytes()`.")
     if results["a permuted copy"] == results["the array"]:
         return failed(FINGERPRINT_TITLE, "The rows in reverse order gave the same fingerprint: a sum or a sorted "
                       "list cannot tell the order apart. Hash the raw bytes, `array.tobytes()`.")
-    if results["the float64 version"] == results["the array"]:
-        return failed(FINGERPRINT_TITLE, "The float32 array and its float64 copy got the same fingerprint: include "
-                      "the dtype, for example `str(array.dtype)`, in what you hash.")
+    if results["the same bytes as int64"] == results["the array"]:
+        return failed(FINGERPRINT_TITLE, "A float64 array and the same bytes read as int64 got the same fingerprint: "
+                      "include the dtype, for example `str(array.dtype)`, in what you hash.")
     if results["the reshaped version"] == results["the array"]:
         return failed(FINGERPRINT_TITLE, "An array of shape (4, 3) and the same bytes as shape (3, 4) got the same "
                       "fingerprint: include the shape, for example `str(array.shape)`, in what you hash.")
