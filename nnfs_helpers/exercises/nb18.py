@@ -27,7 +27,7 @@ _BATCH_CASES = ((10, 4), (12, 4), (7, 3), (5, 8), (1, 1))
 
 def _as_batches(answer, label):
     if answer is None:
-        raise LearnerError(f"{label} returned None: return the list of batches.")
+        raise LearnerError(f"`{label}` returned None: return the list of batches.", unsolved=True)
     if isinstance(answer, np.ndarray) and answer.ndim == 2:
         return [np.asarray(row) for row in answer]
     try:
@@ -105,7 +105,7 @@ def check_binary_model(build_binary_model):
     finally:
         np.random.set_state(state)
     if model is None:
-        raise LearnerError("build_binary_model returned None: return the model.")
+        raise LearnerError("`build_binary_model` returned None: return the model.", unsolved=True)
     if _name(model) != "Model" or not hasattr(model, "layers"):
         return failed(MODEL_TITLE, f"build_binary_model should return a Model, got a {_name(model)}.")
     names = [_name(layer) for layer in model.layers]
