@@ -530,3 +530,485 @@ def __init__(self, n_inputs, n_neurons, weight_regularizer_l1=0, weight_regulari
     self.weight_regularizer_l2 = weight_regularizer_l2
     self.bias_regularizer_l1 = bias_regularizer_l1
     self.bias_regularizer_l2 = bias_regularizer_l2
+
+
+# ---- from notebooks/18_model_class.ipynb ----
+@add_to_class(Activation_Softmax)
+def predictions(self, outputs):
+    # The class with the highest probability in each row.
+    return np.argmax(outputs, axis=1)
+
+
+@add_to_class(Activation_ReLU)
+def predictions(self, outputs):
+    # ReLU as the last layer outputs numbers (>= 0): they are the predictions.
+    return outputs
+
+
+# ---- from notebooks/18_model_class.ipynb ----
+@add_to_class(Loss)
+def remember_trainable_layers(self, trainable_layers):
+    # The layers whose penalties belong in the regularised loss.
+    self.trainable_layers = trainable_layers
+
+
+@add_to_class(Loss)
+def calculate(self, output, y, *, include_regularization=False):
+    sample_losses = self.forward(output, y)
+    data_loss = np.mean(sample_losses)
+    # Keep a running sum and count, so an epoch of many batches can report its mean loss.
+    self.accumulated_sum += np.sum(sample_losses)
+    self.accumulated_count += len(sample_losses)
+    if not include_regularization:
+        return data_loss
+    return data_loss, sum(self.regularization_loss(layer) for layer in self.trainable_layers)
+
+
+@add_to_class(Loss)
+def calculate_accumulated(self, *, include_regularization=False):
+    # The mean loss over every sample seen since new_pass().
+    data_loss = self.accumulated_sum / self.accumulated_count
+    if not include_regularization:
+        return data_loss
+    return data_loss, sum(self.regularization_loss(layer) for layer in self.trainable_layers)
+
+
+@add_to_class(Loss)
+def new_pass(self):
+    # Start a new epoch (or a new evaluation): forget the running sum.
+    self.accumulated_sum = 0
+    self.accumulated_count = 0
+
+
+# Class-wide defaults: a loss that has not been given layers or started a pass works as before.
+Loss.trainable_layers = ()
+Loss.accumulated_sum = 0
+Loss.accumulated_count = 0
+
+
+# ---- from notebooks/18_model_class.ipynb ----
+class Accuracy:
+    """What every accuracy shares: compare predictions with targets and keep a running mean."""
+
+    def calculate(self, predictions, y):
+        comparisons = self.compare(predictions, y)  # True where a prediction counts as right
+        self.accumulated_sum += np.sum(comparisons)
+        self.accumulated_count += comparisons.size
+        return np.mean(comparisons)
+
+    def calculate_accumulated(self):
+        return self.accumulated_sum / self.accumulated_count
+
+    def new_pass(self):
+        self.accumulated_sum = 0
+        self.accumulated_count = 0
+
+
+class Accuracy_Categorical(Accuracy):
+    """Right when the predicted class is the true class (binary=True: one yes/no per output)."""
+
+    def __init__(self, *, binary=False):
+        self.binary = binary
+
+    def init(self, y):
+        pass  # nothing to learn from the targets
+
+    def compare(self, predictions, y):
+        if not self.binary and len(y.shape) == 2:  # one-hot rows: turn them into class indices
+            y = np.argmax(y, axis=1)
+        return predictions == y
+
+
+class Accuracy_Regression(Accuracy):
+    """Right when a prediction lies within np.std(y) / 250 of its target (the book's choice)."""
+
+    def __init__(self):
+        self.precision = None
+
+    def init(self, y, reinit=False):
+        # Measure the spread of the training targets once (or again, with reinit=True).
+        if self.precision is None or reinit:
+            self.precision = np.std(y) / 250
+
+    def compare(self, predictions, y):
+        return np.absolute(predictions - y) < self.precision
+
+
+# ---- from notebooks/18_model_class.ipynb ----
+class Layer_Input:
+    """The first link of the chain: its output is the data it is given."""
+
+    def forward(self, inputs, training):
+        self.output = inputs
+
+
+# ---- from notebooks/18_model_class.ipynb ----
+import inspect
+
+
+class Model:
+    """A network as a list of layers, with its loss, optimiser and accuracy; it trains itself.
+
+    Saving and loading: get_parameters and set_parameters are here; notebook 20 writes
+    save_parameters, load_parameters, save and Model.load (until then they raise).
+    """
+
+    def __init__(self):
+        self.layers = []
+        self.loss = self.optimizer = self.accuracy = None
+
+    def add(self, layer):
+        self.layers.append(layer)
+
+    def set(self, *, loss=None, optimizer=None, accuracy=None):
+        # Only what is given changes, so a loaded model can be given just a loss, say.
+        if loss is not None:
+            self.loss = loss
+        if optimizer is not None:
+            self.optimizer = optimizer
+        if accuracy is not None:
+            self.accuracy = accuracy
+
+    def finalize(self):
+        if not self.layers:
+            raise ValueError("the model has no layers: call model.add(layer) before model.finalize()")
+        self.input_layer = Layer_Input()
+        # Link the chain: each layer reads its inputs from .prev and its gradient from .next.
+        for i, layer in enumerate(self.layers):
+            layer.prev = self.layers[i - 1] if i > 0 else self.input_layer
+            layer.next = self.layers[i + 1] if i < len(self.layers) - 1 else self.loss
+        self.trainable_layers = [layer for layer in self.layers if hasattr(layer, "weights")]
+        self.output_layer_activation = self.layers[-1]
+        # Dropout behaves differently in training; note which layers take the `training` flag.
+        self.takes_training = ["training" in inspect.signature(layer.forward).parameters
+                               for layer in self.layers]
+        if self.loss is not None:
+            self.loss.remember_trainable_layers(self.trainable_layers)
+        # Softmax followed by cross-entropy: use the fast combined gradient (notebook 07).
+        if isinstance(self.layers[-1], Activation_Softmax) and isinstance(self.loss, Loss_CategoricalCrossentropy):
+            self.softmax_classifier_output = Activation_Softmax_Loss_CategoricalCrossentropy()
+        else:
+            self.softmax_classifier_output = None
+
+    def forward(self, X, training):
+        self.input_layer.forward(X, training)
+        for layer, takes_training in zip(self.layers, self.takes_training):
+            if takes_training:
+                layer.forward(layer.prev.output, training=training)
+            else:
+                layer.forward(layer.prev.output)
+        return layer.output
+
+    def backward(self, output, y):
+        if self.softmax_classifier_output is not None:
+            # The combined gradient replaces the last two links of the chain.
+            self.softmax_classifier_output.backward(output, y)
+            self.layers[-1].dinputs = self.softmax_classifier_output.dinputs
+            layers = self.layers[:-1]
+        else:
+            self.loss.backward(output, y)
+            layers = self.layers
+        for layer in reversed(layers):
+            layer.backward(layer.next.dinputs)
+
+
+# ---- from notebooks/18_model_class.ipynb ----
+def _check_ready(model, training, needs_loss=True):
+    """Clear errors for a model used before it is complete."""
+    if not hasattr(model, "input_layer"):
+        raise RuntimeError("call model.finalize() after adding the layers and calling model.set(...)")
+    missing = [name for name, needed in (("loss", needs_loss), ("accuracy", needs_loss), ("optimizer", training))
+               if needed and getattr(model, name) is None]
+    if missing:
+        raise RuntimeError(f"the model has no {' and no '.join(missing)}: give "
+                           f"{', '.join(name + '=...' for name in missing)} to model.set(), then call model.finalize()")
+    if needs_loss and model.layers[-1].next is not model.loss:
+        raise RuntimeError("the loss changed after finalize(): call model.finalize() again")
+
+
+def _check_data(X, y, name="X"):
+    if not isinstance(X, np.ndarray) or X.ndim != 2 or len(X) == 0:
+        raise ValueError(f"{name} must be a 2-D NumPy array (samples, features), "
+                         f"got {type(X).__name__} with shape {getattr(X, 'shape', None)}")
+    if y is not None and (not isinstance(y, np.ndarray) or y.ndim not in (1, 2) or len(y) != len(X)):
+        raise ValueError(f"the targets must be a NumPy array with one entry or row per sample ({len(X)}), "
+                         f"got {type(y).__name__} with shape {getattr(y, 'shape', None)}")
+
+
+def _check_count(name, value, smallest, allow_none=False):
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < smallest:
+        raise ValueError(f"{name} must be an integer >= {smallest}{' or None' if allow_none else ''}, got {value!r}")
+
+
+# ---- from notebooks/18_model_class.ipynb ----
+from nnfs_helpers.plotting import TrainingProgress
+
+
+@add_to_class(Model)
+def train(self, X, y, *, epochs=1, batch_size=None, print_every=1, validation_data=None):
+    """Train for `epochs` passes over (X, y) in batches of `batch_size` (None: one full batch);
+    print a summary every `print_every` epochs (0: never); return the history."""
+    _check_ready(self, training=True)
+    _check_data(X, y)
+    _check_count("epochs", epochs, 0)
+    _check_count("batch_size", batch_size, 1, allow_none=True)
+    _check_count("print_every", print_every, 0)
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise TypeError(f"validation_data must be a pair (X_val, y_val), got {type(validation_data).__name__}")
+        _check_data(*validation_data, name="validation_data[0]")
+    self.accuracy.init(y)
+    steps = 1 if batch_size is None else -(-len(X) // batch_size)  # rounded up: a last, smaller batch
+    history = {"epoch": [], "loss": [], "data_loss": [], "regularization_loss": [], "accuracy": [],
+               "learning_rate": [], "validation_loss": [], "validation_accuracy": []}
+    progress = TrainingProgress(max(epochs, 1))  # a bar in JupyterLab and Colab, as in notebooks 08-17
+    for epoch in range(1, epochs + 1):
+        self.loss.new_pass()
+        self.accuracy.new_pass()
+        regularization_loss = 0.0
+        rate = self.optimizer.current_learning_rate
+        # A new order every epoch, so that no batch always holds the same samples.
+        order = None if batch_size is None else np.random.permutation(len(X))
+        for step in range(steps):
+            if order is None:
+                batch_X, batch_y = X, y
+            else:
+                batch = order[step * batch_size:(step + 1) * batch_size]
+                batch_X, batch_y = X[batch], y[batch]
+
+            output = self.forward(batch_X, training=True)
+            _, step_regularization = self.loss.calculate(output, batch_y, include_regularization=True)
+            regularization_loss += step_regularization / steps
+            predictions = self.output_layer_activation.predictions(output)
+            self.accuracy.calculate(predictions, batch_y)
+
+            self.backward(output, batch_y)
+            self.optimizer.pre_update_params()
+            for layer in self.trainable_layers:
+                self.optimizer.update_params(layer)
+            self.optimizer.post_update_params()
+
+        # The epoch's loss and accuracy: means over all its samples (each seen once).
+        data_loss = float(self.loss.calculate_accumulated())
+        accuracy = float(self.accuracy.calculate_accumulated())
+        loss = data_loss + float(regularization_loss)
+        for key, value in (("epoch", epoch), ("loss", loss), ("data_loss", data_loss),
+                           ("regularization_loss", float(regularization_loss)),
+                           ("accuracy", accuracy), ("learning_rate", float(rate))):
+            history[key].append(value)
+        line = f"epoch: {epoch:>5}, acc: {accuracy:.3f}, loss: {loss:.3g}"
+        if regularization_loss:
+            line += f" (data: {data_loss:.3g}, reg: {regularization_loss:.3g})"
+        if validation_data is not None:  # after the epoch's updates, with the weights it ends with
+            validation_loss, validation_accuracy = self.evaluate(*validation_data, batch_size=batch_size)
+            history["validation_loss"].append(validation_loss)
+            history["validation_accuracy"].append(validation_accuracy)
+            line += f", val_acc: {validation_accuracy:.3f}, val_loss: {validation_loss:.3g}"
+        if print_every and (epoch % print_every == 0 or epoch == epochs):
+            print(line + f", lr: {rate:.6g}")
+        progress.update(epoch - 1)
+    progress.close()
+    return history
+
+
+# ---- from notebooks/18_model_class.ipynb ----
+@add_to_class(Model)
+def evaluate(self, X_val, y_val, *, batch_size=None):
+    """(mean loss, accuracy) on (X_val, y_val): forward passes in evaluation mode, nothing learnt."""
+    _check_ready(self, training=False)
+    _check_data(X_val, y_val, name="X_val")
+    self.loss.new_pass()
+    self.accuracy.new_pass()
+    if isinstance(self.accuracy, Accuracy_Regression) and self.accuracy.precision is None:
+        self.accuracy.init(y_val)  # a model that never trained: measure the spread here
+    for start in range(0, len(X_val), batch_size or len(X_val)):
+        end = start + (batch_size or len(X_val))
+        batch_X, batch_y = X_val[start:end], y_val[start:end]
+        output = self.forward(batch_X, training=False)
+        self.loss.calculate(output, batch_y)
+        self.accuracy.calculate(self.output_layer_activation.predictions(output), batch_y)
+    return float(self.loss.calculate_accumulated()), float(self.accuracy.calculate_accumulated())
+
+
+@add_to_class(Model)
+def predict(self, X, *, batch_size=None):
+    """The output layer's outputs for X (probabilities, for a softmax): evaluation mode."""
+    _check_ready(self, training=False, needs_loss=False)
+    _check_data(X, None)
+    outputs = [self.forward(X[start:start + (batch_size or len(X))], training=False)
+               for start in range(0, len(X), batch_size or len(X))]
+    return np.vstack(outputs)
+
+
+# ---- from notebooks/18_model_class.ipynb ----
+@add_to_class(Layer_Dense)
+def get_parameters(self):
+    return self.weights, self.biases
+
+
+@add_to_class(Layer_Dense)
+def set_parameters(self, weights, biases):
+    self.weights = weights
+    self.biases = biases
+
+
+@add_to_class(Model)
+def get_parameters(self):
+    """A copy of every trainable layer's (weights, biases), first layer first."""
+    return [tuple(array.copy() for array in layer.get_parameters()) for layer in self.trainable_layers]
+
+
+@add_to_class(Model)
+def set_parameters(self, parameters):
+    """Put in (weights, biases) pairs from get_parameters; all shapes are checked before anything changes."""
+    parameters = list(parameters)
+    if len(parameters) != len(self.trainable_layers):
+        raise ValueError(f"expected (weights, biases) for {len(self.trainable_layers)} trainable layers, "
+                         f"got {len(parameters)}")
+    for i, (layer, pair) in enumerate(zip(self.trainable_layers, parameters)):
+        shapes = [np.shape(array) for array in pair] if len(pair) == 2 else None
+        if shapes != [layer.weights.shape, layer.biases.shape]:
+            raise ValueError(f"trainable layer {i} needs weights {layer.weights.shape} and biases "
+                             f"{layer.biases.shape}, got shapes {shapes}")
+    for layer, (weights, biases) in zip(self.trainable_layers, parameters):
+        layer.set_parameters(np.array(weights), np.array(biases))  # copies: the model owns its arrays
+
+
+def _written_in_notebook_20(name):
+    def method(*args, **kwargs):
+        raise NotImplementedError(f"Model.{name} is written in notebook 20 (save, load, predict): "
+                                  "run that notebook's export cells, or import nnfs_helpers.network once it has them")
+    method.__name__ = name
+    return method
+
+
+for _name in ("save_parameters", "load_parameters", "save"):
+    setattr(Model, _name, _written_in_notebook_20(_name))
+Model.load = staticmethod(_written_in_notebook_20("load"))
+
+
+# ---- from notebooks/20_save_load_predict.ipynb ----
+import copy
+import pickle
+
+PARAMETER_FILE_FORMAT = "nnfs-course model parameters, version 1"
+
+
+def _layer_description(layer):
+    """A layer's class, and for a trainable layer its number of inputs and neurons: 'Layer_Dense(64, 10)'."""
+    if hasattr(layer, "weights"):
+        return f"{type(layer).__name__}{layer.weights.shape}"
+    return type(layer).__name__
+
+
+def _read_parameter_file(path):
+    """The arrays of a file written by save_parameters, every one read and none of them pickled."""
+    with open(path, "rb") as file:
+        start = file.read(6)
+    expected = "a NumPy .npz archive written by Model.save_parameters"
+    if start.startswith(b"\x80"):
+        raise ValueError(f"{path} holds pickled data (such as a file written by Model.save), "
+                         f"expected {expected}; load_parameters never unpickles: use Model.load for such a "
+                         "file, and only if you trust where it came from")
+    if start.startswith(b"\x93NUMPY"):
+        raise ValueError(f"{path} is a single NumPy array (.npy), expected {expected}")
+    if not start.startswith(b"PK"):
+        raise ValueError(f"{path} begins with {start!r}, so it is not a zip archive; expected {expected}")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except Exception as error:  # a truncated or damaged zip fails in many ways; all mean the same
+        raise ValueError(f"{path} could not be read completely ({type(error).__name__}: {error}); expected "
+                         f"{expected}: the file is probably truncated or damaged") from None
+
+
+# ---- from notebooks/20_save_load_predict.ipynb ----
+@add_to_class(Model)
+def save_parameters(self, path):
+    """Write every trainable layer's weights and biases to `path` as a NumPy .npz archive.
+
+    The archive also records the format and the model's layers, so that load_parameters can
+    refuse a file made for another network. It holds arrays only: no pickle, no code."""
+    arrays = {"format": np.array(PARAMETER_FILE_FORMAT),
+              "layers": np.array([_layer_description(layer) for layer in self.layers])}
+    for i, (weights, biases) in enumerate(self.get_parameters()):
+        arrays[f"weights_{i}"] = weights
+        arrays[f"biases_{i}"] = biases
+    with open(path, "wb") as file:  # an open file: np.savez would add ".npz" to a bare name
+        np.savez(file, **arrays)
+
+
+@add_to_class(Model)
+def load_parameters(self, path):
+    """Read weights and biases written by save_parameters into this model.
+
+    Everything is checked first (the format, the layers, every array's shape); only then are the
+    parameters set. A file that fails a check raises a ValueError and leaves the model unchanged."""
+    arrays = _read_parameter_file(path)
+    found_format = str(arrays.get("format", "no format entry"))
+    if found_format != PARAMETER_FILE_FORMAT:
+        raise ValueError(f"{path} is a .npz archive but not a parameter file: expected the format "
+                         f"{PARAMETER_FILE_FORMAT!r}, found {found_format!r}")
+    expected_layers = [_layer_description(layer) for layer in self.layers]
+    found_layers = [str(name) for name in arrays.get("layers", [])]
+    if found_layers != expected_layers:
+        raise ValueError(f"{path} holds the parameters of another network: this model's layers are "
+                         f"{expected_layers}, the file's are {found_layers}")
+    parameters = []
+    for i, layer in enumerate(self.trainable_layers):
+        pair = (arrays.get(f"weights_{i}"), arrays.get(f"biases_{i}"))
+        shapes = [getattr(array, "shape", None) for array in pair]
+        if shapes != [layer.weights.shape, layer.biases.shape] or pair[0].dtype.kind != "f" or pair[1].dtype.kind != "f":
+            raise ValueError(f"{path}: trainable layer {i} needs float weights {layer.weights.shape} and biases "
+                             f"{layer.biases.shape}, the file has {shapes}")
+        parameters.append(pair)
+    self.set_parameters(parameters)  # reached only when every check passed
+
+
+# ---- from notebooks/20_save_load_predict.ipynb ----
+_DATA_AND_GRADIENTS = ("inputs", "output", "dinputs", "dweights", "dbiases", "binary_mask")
+
+
+@add_to_class(Model)
+def save(self, path):
+    """Pickle the whole model (layers, parameters, loss, accuracy, optimiser state) to `path`.
+
+    A cleaned copy is saved: no training data, outputs or gradients from the last pass. Read the
+    file back with Model.load, which unpickles it."""
+    model = copy.deepcopy(self)
+    parts = [model.input_layer, model.loss, model.accuracy, *model.layers]
+    if model.softmax_classifier_output is not None:
+        combined = model.softmax_classifier_output
+        parts += [combined, combined.activation, combined.loss]
+    for part in parts:
+        for name in _DATA_AND_GRADIENTS:
+            part.__dict__.pop(name, None)
+        if hasattr(part, "new_pass"):
+            part.new_pass()  # forget the running sums of the last epoch
+    with open(path, "wb") as file:
+        pickle.dump(model, file)
+
+
+@add_to_class(Model)
+@staticmethod
+def load(path):
+    """Read a model written by Model.save: `model = Model.load(path)`.
+
+    Warning: this UNPICKLES the file, and unpickling can run any code the file's author put
+    in it. Only load files you made yourself or fully trust. For weights from elsewhere, use
+    save_parameters and load_parameters, which read plain arrays only."""
+    with open(path, "rb") as file:
+        if file.read(2) == b"PK":
+            raise ValueError(f"{path} is a zip archive (a .npz parameter file?), expected a pickled Model written "
+                             "by Model.save: for parameters, build the model and call its load_parameters")
+        file.seek(0)
+        try:
+            model = pickle.load(file)
+        except (EOFError, pickle.UnpicklingError) as error:
+            raise ValueError(f"{path} could not be unpickled ({type(error).__name__}: {error}); expected a "
+                             "file written by Model.save: it is probably truncated, or not such a file") from None
+    if not isinstance(model, Model):
+        raise ValueError(f"{path} held a {type(model).__name__}, expected a Model written by Model.save")
+    return model

@@ -9,7 +9,11 @@ memory; nothing is saved) and the series total; the time of the classic training
 (10,001 epochs of Adam, learning rate 0.05, decay 5e-7, on spiral_data(100, 3) with a
 2-64-3 network) with the course's own classes and the reproducible setup on; and, when
 PyTorch is installed (optional, never required), the same training in PyTorch on one
-CPU thread, with the ratio.
+CPU thread, with the ratio. Then the digits comparison (notebooks 18-19): the course's Model
+trains a 64-64-10 network with Adam (learning rate 0.005), batch size 32, 20 epochs, on the 8x8
+digits (scaled to [-1, 1]); PyTorch trains the same network from the same starting weights, on
+the same batches in the same order (the Model's own shuffles, replayed), on one thread. It needs
+nnfs_helpers.datasets.load_digits and is skipped with a message when that or PyTorch is absent.
 
 A shared virtual machine is only ever slowed down by its neighbours, never sped up, so each
 figure is the best of --repeat runs (the median is shown beside it). The notebooks are run
@@ -78,6 +82,111 @@ def time_torch_training():
     return time.perf_counter() - start, accuracy.item(), loss.item()
 
 
+DIGITS_EPOCHS, DIGITS_BATCH = 20, 32
+
+
+def _digits():
+    from nnfs_helpers.datasets import load_digits
+
+    X, y = load_digits()
+    return (X / 8.0 - 1.0).astype("float32"), y  # pixels 0..16 -> [-1, 1]
+
+
+def time_course_digits():
+    """The course's Model on the digits; returns (seconds, final accuracy, final loss, start, orders)."""
+    import numpy as np
+
+    from nnfs_helpers import setup
+    from nnfs_helpers.network import (Accuracy_Categorical, Activation_ReLU, Activation_Softmax, Layer_Dense,
+                                      Loss_CategoricalCrossentropy, Model, Optimizer_Adam)
+
+    X, y = _digits()
+    setup()
+    model = Model()
+    for layer in (Layer_Dense(64, 64), Activation_ReLU(), Layer_Dense(64, 10), Activation_Softmax()):
+        model.add(layer)
+    model.set(loss=Loss_CategoricalCrossentropy(), optimizer=Optimizer_Adam(learning_rate=0.005),
+              accuracy=Accuracy_Categorical())
+    model.finalize()
+    start_parameters = model.get_parameters()
+    random_state = np.random.get_state()
+    start = time.perf_counter()
+    history = model.train(X, y, epochs=DIGITS_EPOCHS, batch_size=DIGITS_BATCH, print_every=0)
+    seconds = time.perf_counter() - start
+    # The Model draws one permutation per epoch and nothing else random: replay them for PyTorch.
+    np.random.set_state(random_state)
+    orders = [np.random.permutation(len(X)) for _ in range(DIGITS_EPOCHS)]
+    return seconds, history["accuracy"][-1], history["loss"][-1], start_parameters, orders
+
+
+def time_torch_digits(start_parameters, orders):
+    """The same network, starting weights, batches and optimiser in PyTorch on one thread."""
+    import numpy as np
+    import torch
+
+    from nnfs_helpers import restore_numpy
+
+    restore_numpy()
+    torch.set_num_threads(1)
+    X_np, y_np = _digits()
+    X, y = torch.tensor(X_np), torch.tensor(y_np, dtype=torch.long)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10))
+    with torch.no_grad():
+        for linear, (weights, biases) in zip(model[::2], start_parameters):
+            linear.weight.copy_(torch.tensor(np.asarray(weights, dtype=np.float32).T))
+            linear.bias.copy_(torch.tensor(np.asarray(biases, dtype=np.float32).ravel()))
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.005, eps=1e-7)
+    loss_function = torch.nn.CrossEntropyLoss(reduction="sum")
+    batches = [[torch.tensor(order[k:k + DIGITS_BATCH]) for k in range(0, len(order), DIGITS_BATCH)]
+               for order in orders]
+    start = time.perf_counter()
+    for epoch_batches in batches:
+        loss_sum, right = 0.0, 0
+        for batch in epoch_batches:
+            X_batch, y_batch = X[batch], y[batch]
+            optimizer.zero_grad()
+            logits = model(X_batch)
+            loss = loss_function(logits, y_batch)
+            right += int((logits.argmax(dim=1) == y_batch).sum())  # the Model also scores every batch
+            loss_sum += loss.item()
+            (loss / len(batch)).backward()
+            optimizer.step()
+    seconds = time.perf_counter() - start
+    return seconds, right / len(X), loss_sum / len(X)
+
+
+def compare_digits(repeat):
+    try:
+        _digits()
+    except ImportError:
+        print("digits, course Model: skipped (nnfs_helpers.datasets.load_digits is not in this version)")
+        return
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    ours, theirs = [], []
+    for _ in range(repeat):
+        run = time_course_digits()
+        ours.append(run[:3])
+        if torch is not None:
+            theirs.append(time_torch_digits(*run[3:]))
+    best, median = best_and_median([run[0] for run in ours])
+    _, acc, loss = ours[-1]
+    what = f"64-64-10, Adam, batch {DIGITS_BATCH}, {DIGITS_EPOCHS} epochs"
+    print(f"digits, course Model (NumPy, {what}): {best:6.2f} s ({median:5.2f}), "
+          f"final epoch acc {acc:.3f}, loss {loss:.3f}")
+    if torch is None:
+        print("digits, PyTorch: not installed (optional: pip install torch), no comparison")
+        return
+    torch_best, torch_median = best_and_median([run[0] for run in theirs])
+    _, acc, loss = theirs[-1]
+    print(f"digits, PyTorch {torch.__version__} (1 thread, same start, same batches): {torch_best:6.2f} s "
+          f"({torch_median:5.2f}), final epoch acc {acc:.3f}, loss {loss:.3f}")
+    print(f"digits speed ratio: the course's Model is {torch_best / best:.2f}x as fast as PyTorch "
+          f"(medians: {torch_median / median:.2f}x)")
+
+
 def best_and_median(times):
     ordered = sorted(times)
     return ordered[0], ordered[len(ordered) // 2]
@@ -87,12 +196,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (best is reported)")
     parser.add_argument("--skip-notebooks", action="store_true")
+    parser.add_argument("--only-digits", action="store_true", help="only the digits comparison of the Model")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}; best (median) of {args.repeat} runs")
+    if args.only_digits:
+        compare_digits(args.repeat)
+        return 0
     if not args.skip_notebooks:
         import run_notebooks
 
@@ -123,6 +236,7 @@ def main(argv=None):
           f"({best / EPOCHS * 1e6:.0f} us/epoch), final acc {acc:.3f}, loss {loss:.3f}")
     if torch is None:
         print("training, PyTorch: not installed (optional: pip install torch), no comparison")
+        compare_digits(args.repeat)
         return 0
     torch_best, torch_median = best_and_median([run[0] for run in theirs])
     _, acc, loss = theirs[-1]
@@ -130,6 +244,7 @@ def main(argv=None):
           f"for {EPOCHS} epochs ({torch_best / EPOCHS * 1e6:.0f} us/epoch), final acc {acc:.3f}, loss {loss:.3f}")
     print(f"speed ratio: the course's loop is {torch_best / best:.2f}x as fast as PyTorch "
           f"(medians: {torch_median / median:.2f}x)")
+    compare_digits(args.repeat)
     return 0
 
 

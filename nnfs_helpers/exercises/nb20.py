@@ -1,0 +1,218 @@
+"""Exercise checks and quiz for notebook 20 · Save, load and predict.
+
+* `check_fingerprint(fingerprint)`: Exercise 1, a fingerprint of an array that changes with any
+  change of its bits, its dtype or its shape.
+* `check_describe_predictions(describe_predictions)`: Exercise 2, class names and confidences
+  from a batch of softmax outputs.
+* `quiz()`: the notebook's quiz.
+
+Every check returns a `CheckResult` and never raises because of the learner's answer.
+"""
+
+import hashlib
+import numbers
+
+import numpy as np
+
+from ..checking import LearnerError, call_learner, failed, guarded, passed
+from ..quiz import Question, Quiz
+
+__all__ = ["check_describe_predictions", "check_fingerprint", "quiz"]
+
+TIMEOUT = 5.0  # seconds a learner's function may run (tests lower it)
+DESCRIBE_TITLE = "Exercise 2: class names and confidences"
+FINGERPRINT_TITLE = "Exercise 1: a fingerprint of an array"
+
+_NAMES = ["cat", "dog", "bird"]
+# Four samples, three classes. Column-wise argmax ([1, 0, 3] as samples) differs from the
+# row-wise one, and no confidence equals another, so each typical slip gives a different answer.
+_PROBABILITIES = np.array([[0.10, 0.70, 0.20],
+                           [0.80, 0.15, 0.05],
+                           [0.30, 0.25, 0.45],
+                           [0.05, 0.35, 0.60]])
+
+
+def _pairs(result, n):
+    """The learner's list of (name, confidence) pairs, or a LearnerError saying what came instead."""
+    if result is None:
+        raise LearnerError("`describe_predictions` returned None. Did you forget a `return`?", unsolved=True)
+    if isinstance(result, (str, bytes, dict)) or not hasattr(result, "__len__"):
+        raise LearnerError(f"`describe_predictions` should return a list of (name, confidence) pairs, "
+                           f"one per sample, but it returned a {type(result).__name__}.")
+    if len(result) != n:
+        hint = (" That is one per class: take the best class of each row (axis=1), not of each column."
+                if len(result) == len(_NAMES) else "")
+        raise LearnerError(f"`describe_predictions` returned {len(result)} items for {n} samples: "
+                           f"expected one (name, confidence) pair per sample.{hint}")
+    pairs = []
+    for item in result:
+        if isinstance(item, (str, bytes)) or not hasattr(item, "__len__") or len(item) != 2:
+            raise LearnerError(f"each item should be a pair (name, confidence), such as ('dog', 0.7); "
+                               f"one item is {item!r}.")
+        name, confidence = item
+        if not isinstance(confidence, numbers.Real) or isinstance(confidence, bool):
+            raise LearnerError(f"the confidence of each pair should be a number, such as 0.7; one is {confidence!r}.")
+        pairs.append((name, float(confidence)))
+    return pairs
+
+
+@guarded(DESCRIBE_TITLE)
+def check_describe_predictions(describe_predictions):
+    """Check `describe_predictions(probabilities, class_names) -> [(name, confidence), ...]`."""
+    answer = call_learner(describe_predictions, _PROBABILITIES.copy(), list(_NAMES), name="describe_predictions",
+                          timeout=TIMEOUT, hints={"IndexError": "An index ran past the end of `class_names`: did you take "
+                                                  "the argmax over axis=0 (the samples) instead of axis=1 (the classes)?"}, context="describe_predictions(probabilities, ['cat', 'dog', 'bird']) "
+                          "with 4 samples")
+    pairs = _pairs(answer, len(_PROBABILITIES))
+    best = np.argmax(_PROBABILITIES, axis=1)
+    expected = [(_NAMES[i], float(_PROBABILITIES[row, i])) for row, i in enumerate(best)]
+    names = [name for name, _ in pairs]
+    confidences = np.array([confidence for _, confidence in pairs])
+    if all(isinstance(name, (int, np.integer)) and not isinstance(name, bool) for name in names):
+        if list(names) == best.tolist():
+            return failed(DESCRIBE_TITLE, "You returned the class numbers; look each one up in `class_names` "
+                          "to return its name (`class_names[index]`).")
+    if names != [name for name, _ in expected]:
+        if names == [_NAMES[i] for i in np.argmin(_PROBABILITIES, axis=1)]:
+            return failed(DESCRIBE_TITLE, "Those are the least likely classes: the prediction is the class with "
+                          "the HIGHEST probability (`np.argmax`).")
+        return failed(DESCRIBE_TITLE, f"The names should be {[name for name, _ in expected]}, the class with the "
+                      f"highest probability in each row, but they are {names}.")
+    want = np.array([confidence for _, confidence in expected])
+    if np.allclose(confidences, want, atol=1e-6):
+        return passed(DESCRIBE_TITLE, "well done! Each sample gets its most likely class and the probability "
+                      "the network gave it.")
+    if np.allclose(confidences, 1.0):
+        return failed(DESCRIBE_TITLE, "Every confidence is 1: that is the sum of a row. The confidence is the "
+                      "probability of the predicted class, the largest entry of the row.")
+    if np.allclose(confidences, 100 * want):
+        return failed(DESCRIBE_TITLE, "Your confidences are percentages; keep them as probabilities between 0 "
+                      "and 1 (print them with a format such as `:.0%` if you want percent signs).")
+    second = np.sort(_PROBABILITIES, axis=1)[:, -2]
+    if np.allclose(confidences, second):
+        return failed(DESCRIBE_TITLE, "Those are the second-largest probabilities: take the largest of each row.")
+    return failed(DESCRIBE_TITLE, f"The names are right, but the confidences should be {want.tolist()}, the "
+                  f"probability of the predicted class in each row; yours are {confidences.tolist()}.")
+
+
+@guarded(FINGERPRINT_TITLE)
+def check_fingerprint(fingerprint):
+    """Check `fingerprint(array) -> str`: equal for equal arrays (same values, dtype and shape),
+    different when a single bit, the dtype or the shape differs."""
+    rng = np.random.default_rng(20)
+    # Multiples of 1/1024: exact in float64, so a sum does not depend on the order of the rows.
+    base = rng.integers(1, 1024, size=(4, 3)) / 1024
+    nudged = base.copy()
+    nudged[2, 1] = np.nextafter(nudged[2, 1], 2.0)  # the smallest possible change; printing hides it
+    cases = {
+        "the array": base, "a copy": base.copy(), "a nudged copy": nudged,
+        "a permuted copy": base[::-1].copy(),
+        "the same bytes as int64": base.view(np.int64), "the reshaped version": base.reshape(3, 4),
+    }
+    results = {}
+    for label, array in cases.items():
+        value = call_learner(fingerprint, array.copy(), name="fingerprint", timeout=TIMEOUT,
+                             context=f"fingerprint(an array of shape {array.shape}, {array.dtype})")
+        if value is None:
+            raise LearnerError("`fingerprint` returned None. Did you forget a `return`?", unsolved=True)
+        if not isinstance(value, str):
+            hint = (" Python's `hash()` gives a number that changes between sessions; use `hashlib.sha256`."
+                    if isinstance(value, numbers.Integral) else "")
+            return failed(FINGERPRINT_TITLE, f"`fingerprint` should return a string (such as a hex digest), "
+                          f"but it returned a {type(value).__name__}.{hint}")
+        results[label] = value
+    if results["the array"] != results["a copy"]:
+        return failed(FINGERPRINT_TITLE, "Two equal arrays got different fingerprints: the fingerprint must depend "
+                      "only on the array's contents (not on `id(array)` or a random number).")
+    if results["a nudged copy"] == results["the array"]:
+        return failed(FINGERPRINT_TITLE, "One entry changed in its last bit and the fingerprint stayed the same. "
+                      "Printing or rounding hides such differences (`str(array)` shows 8 digits): hash "
+                      "the raw bytes, `array.tobytes()`.")
+    if results["a permuted copy"] == results["the array"]:
+        return failed(FINGERPRINT_TITLE, "The rows in reverse order gave the same fingerprint: a sum or a sorted "
+                      "list cannot tell the order apart. Hash the raw bytes, `array.tobytes()`.")
+    if results["the same bytes as int64"] == results["the array"]:
+        return failed(FINGERPRINT_TITLE, "A float64 array and the same bytes read as int64 got the same fingerprint: "
+                      "include the dtype, for example `str(array.dtype)`, in what you hash.")
+    if results["the reshaped version"] == results["the array"]:
+        return failed(FINGERPRINT_TITLE, "An array of shape (4, 3) and the same bytes as shape (3, 4) got the same "
+                      "fingerprint: include the shape, for example `str(array.shape)`, in what you hash.")
+    return passed(FINGERPRINT_TITLE, "well done! Equal arrays agree, and any change of a bit, the dtype or the "
+                  "shape changes the fingerprint.")
+
+
+def reference_fingerprint(array):
+    """The fingerprint the notebook's solution computes (used by the tests)."""
+    array = np.ascontiguousarray(array)
+    header = f"{array.dtype.str} {array.shape}".encode()
+    return hashlib.sha256(header + array.tobytes()).hexdigest()
+
+
+# --- Quiz -------------------------------------------------------------------------------------
+
+def quiz():
+    """The notebook's quiz: five questions, each option explained."""
+    return Quiz([
+        Question(
+            "A classmate sends you `model.pkl` and says: load it with `Model.load`. What is the risk?",
+            ["None: a pickle file holds only arrays, so the worst case is wrong predictions.",
+             "Unpickling can run any code its author put in the file, with your permissions.",
+             "The model may have been trained with another version of NumPy, so it cannot load.",
+             "Pickle files are compressed, and a damaged one may fill the whole memory."],
+            answer=1,
+            explanations=[
+                "A pickle can hold instructions to call any function, and the notebook's demonstration runs one.",
+                "Right: only unpickle files you trust. Parameters in .npz need no pickle.",
+                "Version differences can cause trouble, but the real danger is running someone else's code.",
+                "Pickle files are not compressed; the danger is code, not size."]),
+        Question(
+            "What does the .npz file written by `save_parameters` NOT contain?",
+            ["The weights and biases of every trainable layer.",
+             "A list of the model's layers, so that a mismatch is detected.",
+             "The name of the file format, written in as one of the arrays.",
+             "The optimiser's state and the loss: you build and set the model in code."],
+            answer=3,
+            explanations=[
+                "They are the main content: one weights and one biases array per trainable layer.",
+                "It records them, so load_parameters can refuse a file from another architecture.",
+                "It records it, so load_parameters can refuse an unrelated .npz archive.",
+                "Right: the file holds arrays only; the structure is rebuilt by your own code."]),
+        Question(
+            "`load_parameters` finds that the file's second layer has 32 neurons where the model has 64. "
+            "What should it do?",
+            ["Raise an error naming both layer lists, having changed nothing.",
+             "Load the layers that match and leave the others as they are.",
+             "Load what it can and print a warning, so the learner can carry on.",
+             "Resize the model's layer to 32 neurons, since the file knows better."],
+            answer=0,
+            explanations=[
+                "Right: a half-loaded model gives predictions that are silently wrong.",
+                "A mix of two networks' weights computes nothing meaningful.",
+                "A warning is easily missed, and the model would be half one network, half another.",
+                "Changing the model's shape silently hides the mistake of loading the wrong file."]),
+        Question(
+            "A shifted digit (moved two pixels to the right) gets a wrong answer with confidence 0.98. Why can "
+            "the network be so sure?",
+            ["Because the shifted image was in the training set, with another label.",
+             "Because 0.98 is the accuracy of the network, so it is shown for every image.",
+             "Softmax always shares 1 among the ten digits, and nothing taught it shifted inputs.",
+             "Because the pixels were not scaled, so the output layer overflowed."],
+            answer=2,
+            explanations=[
+                "It was not: it was made in the notebook, and the training set has no shifted images.",
+                "The confidence is computed for each image, from its own outputs.",
+                "Right: the confidence is a learned score, reliable only on inputs like the training data.",
+                "The shifted image was scaled like all others; the values stay in [-1, 1]."]),
+        Question(
+            "Why does the notebook compare a hash of the predictions instead of printing them?",
+            ["Because printing predictions is slow in a subprocess.",
+             "Because a hash is smaller, and the subprocess can only print short lines.",
+             "Because printed numbers are rounded, so they can agree while the bits differ.",
+             "Because the predictions are random and only their hash is reproducible."],
+            answer=2,
+            explanations=[
+                "Speed is not the reason; a few thousand numbers print quickly.",
+                "A subprocess can print as much as it likes.",
+                "Right: the hash of the raw bytes changes with any bit, so equal hashes mean identical arrays.",
+                "Predictions of a fixed model are not random: the same inputs give the same outputs."]),
+    ])

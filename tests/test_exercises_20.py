@@ -1,0 +1,102 @@
+"""The checks of notebook 20 accept right answers and name the typical mistakes."""
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from nnfs_helpers.exercises import nb20
+from nnfs_helpers.exercises.nb20 import check_describe_predictions, check_fingerprint, reference_fingerprint
+
+
+@pytest.fixture(autouse=True)
+def short_timeout(monkeypatch):
+    monkeypatch.setattr(nb20, "TIMEOUT", 0.5)
+
+
+def verdict(result):
+    assert type(result).__name__ == "CheckResult"
+    return result.passed, result.message
+
+
+# --- Exercise 1: fingerprint ----------------------------------------------------------------------
+
+def fingerprint_in_parts(array):
+    digest = hashlib.sha256()
+    digest.update(str(array.dtype).encode())
+    digest.update(str(array.shape).encode())
+    digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+def fingerprint_md5(array):
+    return hashlib.md5(repr((array.dtype.str, array.shape)).encode() + array.tobytes()).hexdigest()
+
+
+@pytest.mark.parametrize("answer", [reference_fingerprint, fingerprint_in_parts, fingerprint_md5])
+def test_fingerprint_accepts_right_answers(answer):
+    ok, message = verdict(check_fingerprint(answer))
+    assert ok, message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (lambda a: hashlib.sha256(str(a).encode()).hexdigest(), "last bit"),
+    (lambda a: hashlib.sha256(a.tobytes()).hexdigest(), "dtype"),
+    (lambda a: hashlib.sha256(a.dtype.str.encode() + a.tobytes()).hexdigest(), "shape"),
+    (lambda a: hashlib.sha256(np.sort(a, axis=None).tobytes()).hexdigest(), "reverse order"),
+    (lambda a: f"{a.sum():.17g}", "tobytes"),
+    (lambda a: hash(a.tobytes()), "hashlib"),
+    (lambda a: hashlib.sha256(a.tobytes()).digest(), "string"),
+    (lambda a: str(id(a)), "equal arrays"),
+    (lambda a: None, "Not solved yet"),
+])
+def test_fingerprint_names_the_mistake(answer, phrase):
+    ok, message = verdict(check_fingerprint(answer))
+    assert not ok
+    assert phrase in message, message
+
+
+# --- Exercise 2: describe_predictions ---------------------------------------------------------------
+
+def describe_right(probabilities, class_names):
+    best = np.argmax(probabilities, axis=1)
+    return [(class_names[i], float(row[i])) for i, row in zip(best, probabilities)]
+
+
+def describe_with_numpy_floats(probabilities, class_names):
+    return [(class_names[i], probabilities[n, i]) for n, i in enumerate(probabilities.argmax(axis=1))]
+
+
+def describe_as_tuples(probabilities, class_names):
+    return tuple(zip([class_names[i] for i in probabilities.argmax(1)], probabilities.max(1).tolist()))
+
+
+@pytest.mark.parametrize("answer", [describe_right, describe_with_numpy_floats, describe_as_tuples])
+def test_describe_accepts_right_answers(answer):
+    ok, message = verdict(check_describe_predictions(answer))
+    assert ok, message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (lambda p, names: [(names[i], p[:, i].max()) for i in p.argmax(axis=0)], "axis=1"),
+    (lambda p, names: [(int(i), float(p[n, i])) for n, i in enumerate(p.argmax(1))], "class numbers"),
+    (lambda p, names: [(names[i], float(p[n, i])) for n, i in enumerate(p.argmin(1))], "HIGHEST"),
+    (lambda p, names: [(names[i], 1.0) for i in p.argmax(1)], "sum of a row"),
+    (lambda p, names: [(names[i], 100 * float(p[n, i])) for n, i in enumerate(p.argmax(1))], "percentages"),
+    (lambda p, names: [(names[i], float(np.sort(p[n])[-2])) for n, i in enumerate(p.argmax(1))], "second-largest"),
+    (lambda p, names: [names[i] for i in p.argmax(1)], "pair"),
+    (lambda p, names: {"a": 1}, "list"),
+    (lambda p, names: None, "Not solved yet"),
+])
+def test_describe_names_the_mistake(answer, phrase):
+    ok, message = verdict(check_describe_predictions(answer))
+    assert not ok
+    assert phrase in message, message
+
+
+def test_quiz_has_five_explained_questions():
+    quiz = nb20.quiz()
+    assert len(quiz.questions) == 5
+    for question in quiz.questions:
+        assert len(question.options) == 4
+        assert len(question.explanations) == 4
