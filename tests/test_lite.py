@@ -323,6 +323,16 @@ def test_notebook_01_runs_offline_with_figures_sliders_and_checks(site, browser)
     mark_cell(page, check, "check-cell")
     page.screenshot(path=str(SHOTS / "01_check_correct.png"))
     assert page.evaluate(ERRORS) == []
+
+    # The learner's edit persists in the browser's storage: save, reload, and it is still there;
+    # and the notebook can be downloaded (File > Download).
+    assert page.evaluate("window.jupyterapp.commands.hasCommand('docmanager:download')")
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(f"() => !{PANEL}.context.model.dirty", timeout=30_000)
+    page.reload()
+    page.wait_for_function(f"() => window.jupyterapp && {PANEL} && {PANEL}.context.isReady", timeout=120_000)
+    source = page.evaluate(f"(i) => {PANEL}.content.widgets[i].model.sharedModel.getSource()", exercise)
+    assert "total += x * w" in source, "the saved edit did not survive a reload"
     assert blocked == [], f"the site asked for addresses outside 127.0.0.1: {blocked[:5]}"
     page.context.close()
 
