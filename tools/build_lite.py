@@ -12,8 +12,9 @@ edition without solutions, from tools/workshop_edition.py), and the kernel start
 `%pip` cell and no network when it runs.
 
 Where each file comes from, and how it is checked:
-- the JupyterLite application: the `jupyterlite-core` and `jupyterlite-pyodide-kernel` packages
-  (requirements-lite.txt) installed in the Python that runs this tool;
+- the JupyterLite application: `jupyterlite-core` (requirements-lite.txt, installed in the
+  Python that runs this tool); the Pyodide kernel's lab extension and its own wheels: the
+  `jupyterlite-pyodide-kernel` wheel from PyPI, checked against the sha256 in lite/pyodide.json;
 - the Pyodide core (pyodide.js, the WebAssembly interpreter, the standard library and
   `pyodide-lock.json`): the npm package `pyodide@VERSION` (lite/pyodide.json), its tarball
   checked against the sha512 pinned there;
@@ -262,18 +263,22 @@ def stage(staging, ref, epoch):
     return files
 
 
-def kernel_extension_wheels():
+def kernel_extension_wheels(kernel_wheel, cache):
     """The kernel's own wheels (pyodide_kernel, piplite, its ipykernel and widgetsnbextension
-    stand-ins), shipped inside the jupyterlite-pyodide-kernel package."""
-    import jupyterlite_pyodide_kernel  # noqa: F401
-
-    pypi = Path(sys.prefix) / "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension/static/pypi"
+    stand-ins), taken from the pinned jupyterlite-pyodide-kernel wheel."""
+    folder = cache / "kernel-wheels"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     found = {}
-    for prefix in KERNEL_WHEELS:
-        matches = sorted(pypi.glob(prefix + "*.whl"))
-        if len(matches) != 1:
-            raise BuildError(f"expected one {prefix} wheel in {pypi}, found {matches}")
-        found[prefix.split("-")[0]] = matches[0]
+    with zipfile.ZipFile(kernel_wheel) as archive:
+        inner = [n for n in archive.namelist() if "/static/pypi/" in n and n.endswith(".whl")]
+        for prefix in KERNEL_WHEELS:
+            matches = [n for n in inner if Path(n).name.startswith(prefix)]
+            if len(matches) != 1:
+                raise BuildError(f"expected one {prefix} wheel in {kernel_wheel.name}, found {matches}")
+            target = folder / Path(matches[0]).name
+            target.write_bytes(archive.read(matches[0]))
+            found[prefix.split("-")[0]] = target
     return found
 
 
@@ -289,12 +294,7 @@ def site_digest(out):
 def build(out=DEFAULT_OUT, mirror=PYODIDE["default_mirror"], cache=DEFAULT_CACHE, ref="HEAD"):
     started = time.time()
     out, cache = Path(out).resolve(), Path(cache).resolve()
-    try:
-        import jupyterlite_core  # noqa: F401
-        import jupyterlite_pyodide_kernel  # noqa: F401
-    except ImportError:
-        raise BuildError("jupyterlite-core and jupyterlite-pyodide-kernel are not installed: "
-                         f"{sys.executable} -m pip install -r requirements-lite.txt")
+    check_build_tools()
     epoch = commit_epoch(ref)
     staging = cache / "staging"
     shutil.rmtree(staging, ignore_errors=True)
@@ -316,7 +316,8 @@ def build(out=DEFAULT_OUT, mirror=PYODIDE["default_mirror"], cache=DEFAULT_CACHE
 
     # The wheels that are not Pyodide's: from PyPI (pinned, hashed), the kernel, this repository.
     pypi = pypi_wheels(cache)
-    kernel = kernel_extension_wheels()
+    kernel_wheel = kernel_package_wheel(cache)
+    kernel = kernel_extension_wheels(kernel_wheel, cache)
     helpers = helpers_wheel(cache, epoch)
     depends = {
         "nnfs": ["numpy"], "mpmath": [], "sympy": ["mpmath"], "comm": ["traitlets"],
@@ -349,7 +350,7 @@ def build(out=DEFAULT_OUT, mirror=PYODIDE["default_mirror"], cache=DEFAULT_CACHE
         "contents": [str(files)],
         "output_dir": str(out),
         "ignore_sys_prefix": ["federated_extensions"],
-        "federated_extensions": [str(kernel_package_wheel(cache)), str(pypi["jupyterlab-widgets"])],
+        "federated_extensions": [str(kernel_wheel), str(pypi["jupyterlab-widgets"])],
         "no_sourcemaps": True,
         "no_unused_shared_packages": True,
         "source_date_epoch": epoch,
@@ -368,17 +369,34 @@ def build(out=DEFAULT_OUT, mirror=PYODIDE["default_mirror"], cache=DEFAULT_CACHE
 
 
 def kernel_package_wheel(cache):
-    """The jupyterlite-pyodide-kernel wheel (its lab extension is added to the site from it)."""
-    import importlib.metadata
-
-    version = importlib.metadata.version("jupyterlite-pyodide-kernel")
+    """The jupyterlite-pyodide-kernel wheel pinned in lite/pyodide.json, from PyPI, hash-checked:
+    its lab extension and its kernel wheels go into the site."""
+    pinned = PYODIDE["kernel_wheel"]
     folder = cache / "pypi-build"
     folder.mkdir(parents=True, exist_ok=True)
-    wheel = folder / f"jupyterlite_pyodide_kernel-{version}-py3-none-any.whl"
+    wheel = folder / pinned["file"]
     if not wheel.exists():
+        name, version = pinned["file"].split("-")[:2]
         run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
-             "--only-binary=:all:", f"jupyterlite-pyodide-kernel=={version}", "-d", folder])
+             "--only-binary=:all:", f"{name}=={version}", "-d", folder])
+    if sha256(wheel) != pinned["sha256"]:
+        raise BuildError(f"{wheel}: sha256 {sha256(wheel)} differs from the pinned {pinned['sha256']}")
     return wheel
+
+
+def check_build_tools():
+    """jupyterlite-core and jupyterlite-pyodide-kernel, at the versions of requirements-lite.txt."""
+    import importlib.metadata
+
+    install = f"{sys.executable} -m pip install -r requirements-lite.txt"
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (ROOT / "requirements-lite.txt").read_text(), re.M)
+    for name, version in pins:
+        try:
+            installed = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            raise BuildError(f"{name} is not installed: {install}")
+        if installed != version:
+            raise BuildError(f"{name} {installed} is installed, the build is pinned to {version}: {install}")
 
 
 def main(argv=None):
