@@ -113,6 +113,13 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a page that navigates away drops its connections: not an error of the site
+
+
 @pytest.fixture(scope="module")
 def site():
     try:
@@ -123,7 +130,7 @@ def site():
     started = time.time()
     out = build_lite.build(mirror=MIRROR)
     build_seconds = time.time() - started
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(out)))
+    server = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(out)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -324,13 +331,24 @@ def test_notebook_01_runs_offline_with_figures_sliders_and_checks(site, browser)
     page.screenshot(path=str(SHOTS / "01_check_correct.png"))
     assert page.evaluate(ERRORS) == []
 
-    # The learner's edit persists in the browser's storage: save, reload, and it is still there;
+    # Everything the course imports is there at once, at the pinned versions, with no %pip.
+    versions = page.evaluate("""async () => {
+      const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+      const f = k.requestExecute({code: 'import sys, importlib.metadata as m, sympy, nnfs, ipywidgets, nnfs_helpers, numpy, matplotlib\\n'
+        + 'print(sys.version.split()[0], *(m.version(p) for p in ["numpy", "matplotlib", "sympy", "nnfs", "ipywidgets", "nnfs_helpers"]))'});
+      let out = ''; f.onIOPub = msg => { out += msg.content.text || msg.content.evalue || ''; };
+      await f.done; return out.trim(); }""")
+    assert versions == "3.12.7 2.0.2 3.8.4 1.14.0 0.5.1 8.1.7 1.0.0", versions
+
+    # The learner's edit persists in the browser's storage: save, come back, and it is still there;
     # and the notebook can be downloaded (File > Download).
     assert page.evaluate("window.jupyterapp.commands.hasCommand('docmanager:download')")
     page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
     page.wait_for_function(f"() => !{PANEL}.context.model.dirty", timeout=30_000)
-    page.reload()
-    page.wait_for_function(f"() => window.jupyterapp && {PANEL} && {PANEL}.context.isReady", timeout=120_000)
+    page.goto(f"{base}/lab/index.html?path=notebooks/01_single_neuron.ipynb")  # a new visit
+    page.wait_for_function(f"""() => {{ const p = window.jupyterapp && {PANEL};
+        return !!p && !!p.context && p.context.isReady && !!p.content && p.content.widgets.length > 0; }}""",
+        timeout=120_000, polling=250)
     source = page.evaluate(f"(i) => {PANEL}.content.widgets[i].model.sharedModel.getSource()", exercise)
     assert "total += x * w" in source, "the saved edit did not survive a reload"
     assert blocked == [], f"the site asked for addresses outside 127.0.0.1: {blocked[:5]}"
