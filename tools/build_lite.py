@@ -342,7 +342,6 @@ def build(out=DEFAULT_OUT, mirror=PYODIDE["default_mirror"], cache=DEFAULT_CACHE
 
     # JupyterLite's settings, and the build configuration.
     shutil.copy2(LITE / "jupyter-lite.json", staging / "jupyter-lite.json")
-    shutil.copytree(LITE / "overrides", staging / "overrides", dirs_exist_ok=True) if (LITE / "overrides").exists() else None
     files = stage(staging, ref, epoch)
     for path in staging.rglob("*"):
         os.utime(path, (epoch, epoch))
