@@ -133,3 +133,25 @@ def test_readme_table_matches_the_notebooks():
                         readme, re.M)
         assert row, f"README.md has no row for {path.name}"
         assert (row.group(1), row.group(2)) == (title, minutes), f"README row for {path.name} is out of date"
+
+
+def test_the_in_browser_badge_comes_from_the_same_setting_and_renders():
+    """With `lite_url` set, a third badge opens the same notebook in the JupyterLite site;
+    without it the badge line is exactly the Binder and Colab badges."""
+    config = {**CONFIG, "lite_url": "https://nnfs-course.github.io/nnfs-notebooks/"}
+    name = NOTEBOOKS[0].name
+    line = launch_links.badge_line(config, name)
+    url = f"https://nnfs-course.github.io/nnfs-notebooks/lab/index.html?path=notebooks/{name}"
+    assert launch_links.lite_url(config, name) == url and f"]({url})" in line
+    assert line.startswith(launch_links.badge_line({**CONFIG, "lite_url": ""}, name).split("\n<!-- /badges -->")[0])
+    html = render_commonmark(line)
+    assert html.count(f'<img src="{launch_links.LITE_BADGE}"') == 1 and "[![" not in html
+    assert launch_links.lite_url({**CONFIG, "lite_url": ""}, name) is None
+
+
+def test_settings_reject_a_lite_url_that_is_not_an_address(monkeypatch, tmp_path):
+    monkeypatch.setattr(launch_links, "ROOT", tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.nnfs-course]\nrepository = "https://github.com/a/b"\n'
+                                            'ref = "v1"\nhub_branch = "main"\nlite_url = "pages"\n')
+    with pytest.raises(ValueError, match="lite_url must be"):
+        launch_links.settings()

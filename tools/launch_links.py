@@ -1,4 +1,4 @@
-"""Write the Binder and Colab launch links from the one setting in pyproject.toml.
+"""Write the Binder, Colab and in-browser launch links from the one setting in pyproject.toml.
 
     python tools/launch_links.py           # update README.md and every notebook
     python tools/launch_links.py --check   # exit 1 if anything is out of date
@@ -10,6 +10,10 @@ follows (nbgitpuller pulls updates with `git diff ..origin/BRANCH`, so it needs 
 fails on the second click). From them this writes: the badge line between `<!-- badges -->` and
 `<!-- /badges -->` in README.md and in each notebook's first cell, and each notebook's
 cell tagged `colab`, which installs `nnfs_helpers` from that tag on Colab only.
+
+With the optional `lite_url` (where the in-browser edition, tools/build_lite.py, is published,
+such as https://OWNER.github.io/NAME/), a third badge, "Run in your browser", opens each notebook
+in that JupyterLite site. Without it there is no third badge.
 """
 
 import argparse
@@ -27,6 +31,7 @@ README = ROOT / "README.md"
 BADGES = re.compile(r"<!-- badges -->.*?<!-- /badges -->", re.S)
 BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+LITE_BADGE = "https://img.shields.io/badge/run-in%20your%20browser-F37726?logo=jupyter"
 
 COLAB_CELL = '''# On Colab, install the course's helper package first; anywhere else this cell does nothing.
 # If pip then says "you may need to restart the kernel", carry on without restarting: that note
@@ -46,7 +51,12 @@ def settings():
     for name, value in (("ref", ref), ("hub_branch", hub_branch)):
         if not re.fullmatch(r"[\w.][\w./-]*", value or ""):
             raise ValueError(f"[tool.nnfs-course] {name} must be a git tag, commit or branch name, got {value!r}")
-    return {"repository": repository, "ref": ref, "hub_branch": hub_branch, "slug": f"{match[1]}/{match[2]}"}
+    lite_url = config.get("lite_url", "")
+    if lite_url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", lite_url):
+        raise ValueError(f"[tool.nnfs-course] lite_url must be the address of the published in-browser site, "
+                         f"such as https://OWNER.github.io/NAME/, got {lite_url!r}")
+    return {"repository": repository, "ref": ref, "hub_branch": hub_branch, "slug": f"{match[1]}/{match[2]}",
+            "lite_url": lite_url}
 
 
 def binder_url(config, notebook=None):
@@ -68,13 +78,22 @@ def nbgitpuller_url(config, hub, notebook="01_single_neuron.ipynb"):
     return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
 
 
+def lite_url(config, notebook):
+    """The notebook in the published in-browser site (JupyterLite), or None without `lite_url`."""
+    if not config.get("lite_url"):
+        return None
+    return f"{config['lite_url'].rstrip('/')}/lab/index.html?path=notebooks/{notebook}"
+
+
 def badge_line(config, notebook=None):
     """Markdown badges; for the README (notebook=None) Colab opens notebook 01."""
     first = notebook or min(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     # The comments stand on lines of their own: a line that starts with "<!--" is an HTML block
     # in CommonMark, and Markdown on the same line would show as raw text.
+    lite = lite_url(config, first)
+    third = f" [![Run in your browser]({LITE_BADGE})]({lite})" if lite else ""
     return (f"<!-- badges -->\n[![Open in Binder]({BINDER_BADGE})]({binder_url(config, notebook or first)}) "
-            f"[![Open in Colab]({COLAB_BADGE})]({colab_url(config, first)})\n<!-- /badges -->")
+            f"[![Open in Colab]({COLAB_BADGE})]({colab_url(config, first)}){third}\n<!-- /badges -->")
 
 
 def apply_to_notebook(notebook, name, config):
