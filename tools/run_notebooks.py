@@ -11,6 +11,7 @@ the first cell that raises (unless the cell is tagged `raises-exception`).
 """
 
 import argparse
+import hashlib
 import os
 import sys
 import time
@@ -44,7 +45,28 @@ def merge_streams(outputs):
     return merged
 
 
-def tidy(notebook):
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# The kernel's own log (not the notebook's output): its start-up warning about TCP without
+# encryption concerns a kernel on a network, not one on this machine talking to this process.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+
+
+def stable_widget_ids(notebook, name=""):
+    """Give every displayed widget a model id made from where it is displayed.
+
+    ipywidgets draws a random id for every widget; the saved notebook holds no widget state
+    (nothing a saved id could point to), so the id carries no information, and a fixed one
+    makes a re-run write identical bytes.
+    """
+    for index, cell in enumerate(notebook.cells):
+        for number, output in enumerate(cell.get("outputs", [])):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view and "model_id" in view:
+                view["model_id"] = hashlib.sha256(f"{name}:{index}:{number}".encode()).hexdigest()[:32]
+    return notebook
+
+
+def tidy(notebook, name=""):
     """Normalise notebook metadata so every run writes the same file.
 
     `language_info` is kept exactly as the kernel reported it when the notebook ran (nbclient
@@ -68,27 +90,48 @@ def tidy(notebook):
             # Hidden until opened: collapsed in JupyterLab, a form cell in Colab.
             metadata.setdefault("jupyter", {})["source_hidden"] = True
             metadata["cellView"] = "form"
+    return stable_widget_ids(notebook, name)
+
+
+def prepare(path):
+    """The notebook as it is about to run: tidied, badges and Colab cell from the launch setting."""
+    notebook = tidy(nbformat.read(path, as_version=4), path.name)
+    launch_links.apply_to_notebook(notebook, path.name, launch_links.settings())
     return notebook
 
 
-def run(path, timeout=600):
-    """Execute one notebook from a fresh kernel, in memory; return (notebook, seconds)."""
-    notebook = tidy(nbformat.read(path, as_version=4))
-    launch_links.apply_to_notebook(notebook, path.name, launch_links.settings())
-    client = NotebookClient(
+def client_for(notebook, folder, timeout=600, **options):
+    """The one way a notebook is executed: a fresh python3 kernel, cwd `folder`."""
+    return NotebookClient(
         notebook, timeout=timeout, kernel_name="python3", store_widget_state=True,
-        record_timing=False, resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False, extra_arguments=list(KERNEL_ARGUMENTS),
+        resources={"metadata": {"path": str(folder)}}, **options,
     )
+
+
+def run(path, timeout=600, env=None):
+    """Execute one notebook from a fresh kernel, in memory; return (notebook, seconds).
+
+    `env`, when given, is the kernel's whole environment (the tests use it to choose the
+    BLAS kernel and thread count)."""
+    notebook = prepare(path)
+    client = client_for(notebook, path.parent, timeout)
     start = time.perf_counter()
-    client.execute()
+    client.execute(**({"env": env} if env is not None else {}))
     return notebook, time.perf_counter() - start
+
+
+def saved_text(notebook, name):
+    """The exact text `execute` writes for an executed notebook."""
+    nbformat.validate(notebook)
+    text = nbformat.writes(tidy(notebook, name))
+    return text if text.endswith("\n") else text + "\n"
 
 
 def execute(path, timeout=600):
     """Run one notebook and save its outputs in place; return the seconds it took."""
     notebook, elapsed = run(path, timeout)
-    nbformat.validate(notebook)
-    nbformat.write(tidy(notebook), path)
+    path.write_text(saved_text(notebook, path.name), encoding="utf-8")
     return elapsed
 
 
