@@ -89,14 +89,19 @@ def copy_notebooks(dest, names=None, edit=None):
 
 
 def nbval(venv_python, folder, env_extra=None, timeout=300):
-    """Run nbval with `venv_python` over the notebooks in `folder`; return the result."""
+    """Run nbval with `venv_python` over the notebooks in `folder`; return the result.
+    `env_extra` sets variables of the kernel's environment (None removes one)."""
     folder = Path(folder)
     shutil.copy(SANITIZE, folder / "sanitize.cfg")
     (folder / "pytest.ini").write_text("[pytest]\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER"))}
     env.update({"IPYKERNEL_CELL_NAME": "<cell>", "JUPYTER_DATA_DIR": str(folder / ".jupyter-data"),
 })
-    env.update(env_extra or {})
+    for key, value in (env_extra or {}).items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     notebooks = sorted(p.name for p in folder.glob("*.ipynb"))
     return subprocess.run(
         [venv_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",

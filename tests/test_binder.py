@@ -10,6 +10,9 @@ and runs notebook 03 with nbval in the copy's notebooks folder, as a Binder user
 """
 
 import launch_env
+import pytest
+
+pytestmark = pytest.mark.launch
 
 
 def test_binder_files_install_the_course_and_a_notebook_reproduces_its_outputs(tmp_path):

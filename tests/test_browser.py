@@ -32,6 +32,8 @@ if not Path(CHROMIUM).exists():
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+pytestmark = pytest.mark.launch
+
 # JavaScript run in the page: the notebook panel that is open, and its code cells.
 PANEL = "window.jupyterapp.shell.currentWidget"
 KERNEL_IDLE = f"""() => {{

@@ -5,7 +5,7 @@ and no nnfs_helpers) in which `google.colab` is imported at start, as on Colab. 
 notebook runs there under nbval with its Colab cell active: the cell installs the course,
 non-editable, from a local git repository standing in for the published one (the working
 tree, tagged with the launch setting's ref). Passing means no error output and every
-recorded number unchanged.
+recorded number unchanged. BLAS runs with the threads OpenBLAS chooses, as on Colab.
 """
 
 import json
@@ -16,6 +16,8 @@ import pytest
 
 import launch_env
 import launch_links
+
+pytestmark = pytest.mark.launch
 
 CONFIG = launch_links.settings()
 # Colab's versions of the packages the course uses (checked against a Colab runtime).
@@ -62,7 +64,9 @@ def test_every_notebook_runs_on_colab_with_its_recorded_outputs(colab):
 
     folder = root / "course"
     copies = launch_env.copy_notebooks(folder, edit=as_on_colab)
-    result = launch_env.nbval(venv, folder)
+    # BLAS as on Colab: as many threads as OpenBLAS chooses (two on Colab's two cores), not
+    # the one thread the other tests set.
+    result = launch_env.nbval(venv, folder, env_extra={"OPENBLAS_NUM_THREADS": None})
     assert result.returncode == 0, result.stdout[-10000:] + result.stderr[-3000:]
     assert " failed" not in result.stdout and " error" not in result.stdout
     assert f"{sum(len([c for c in nbformat.read(p, 4).cells if c.cell_type == 'code']) for p in copies)} passed" \

@@ -13,6 +13,8 @@ import pytest
 
 import launch_env
 
+pytestmark = pytest.mark.launch
+
 
 
 @pytest.fixture(scope="module")

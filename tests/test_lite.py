@@ -58,6 +58,8 @@ MIRROR = find_mirror()
 
 import build_lite  # noqa: E402
 
+pytestmark = pytest.mark.launch
+
 
 def test_a_mirror_file_whose_sha256_differs_is_refused(tmp_path):
     mirror = tmp_path / "mirror"

@@ -14,6 +14,8 @@ from nbgitpuller.pull import GitPuller
 import launch_env
 import launch_links
 
+pytestmark = pytest.mark.launch
+
 CONFIG = launch_links.settings()
 GIT = ["git", "-c", "user.name=course", "-c", "user.email=course@localhost"]
 

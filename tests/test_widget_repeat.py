@@ -1,6 +1,6 @@
 """The widget cells run again and again without a stall, under ipywidgets 8 and 7.7.
 
-The stall: nbclient (tools/run_notebooks.py, tests/test_rerun.py) answers every output drawn
+The stall: nbclient (tools/run_notebooks.py, tests/notebook_runs.py) answers every output drawn
 into an ipywidgets Output widget, such as the one `interact` draws its figure into, by sending
 the widget's state to the kernel on the shell socket, from its IOPub task, while its other
 task waits on that same socket for the cell's execute_reply. The send goes out through a
@@ -32,6 +32,8 @@ import nbformat
 import pytest
 
 import launch_env
+
+pytestmark = pytest.mark.launch
 
 ROOT = Path(__file__).resolve().parent.parent
 CELL_TIMEOUT = 60  # seconds, per cell, as given to nbclient

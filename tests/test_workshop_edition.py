@@ -7,6 +7,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import notebook_runs
 import workshop_edition
 
 NOTEBOOKS = [workshop_edition.NOTEBOOKS / name for name, _ in workshop_edition.committed_notebooks()]
@@ -71,12 +72,22 @@ def test_edition_has_no_solutions_and_no_outputs(edition):
         assert any("exercise" in c.metadata.get("tags", []) for c in notebook.cells)
 
 
+@pytest.fixture(scope="module")
+def runner(edition):
+    runner = notebook_runs.Runner()
+    for path in edition:
+        runner.submit(path, f"workshop-{path.name}", "native", prepared=False)
+    yield runner
+    runner.close()
+
+
+@pytest.mark.notebooks
 @pytest.mark.parametrize("index", range(len(NOTEBOOKS)), ids=[p.name for p in NOTEBOOKS])
-def test_edition_runs_and_every_check_says_not_solved_yet(edition, index):
+def test_edition_runs_and_every_check_says_not_solved_yet(edition, runner, index):
     path = Path(edition[index])
-    notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3", store_widget_state=True,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    notebook = runner.get(path, f"workshop-{path.name}", "native", prepared=False).notebook
+    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"{path.name}: {errors[0].ename}: {errors[0].evalue}"
     checks = [c for c in notebook.cells if "check" in c.metadata.get("tags", [])]
     assert len(checks) >= 2
     for cell in checks:

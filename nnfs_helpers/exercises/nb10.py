@@ -17,7 +17,7 @@ from ..checking import (LearnerError, Mistake, call_learner, compare, failed, gu
 __all__ = ["check_momentum_step", "check_terminal_step", "STEP_CASES",
            "TERMINAL_LEARNING_RATE", "TERMINAL_GRADIENT", "TERMINAL_MOMENTUM"]
 
-TIMEOUT = 5.0  # seconds a learner's function may run (tests lower it)
+TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
 
 
 def _short(value, limit=60):
