@@ -315,3 +315,10 @@ def test_sigmoid_rejects_a_silenced_overflow_in_a_power():
     ok, message = verdict(nb03.check_stable_sigmoid(power_sigmoid))
     assert not ok, message
     assert "overflow" in message, message
+
+
+def test_sigmoid_check_restores_errstate_and_seterr_even_when_the_answer_raises():
+    originals = (np.exp, np.errstate, np.seterr)
+    nb03.check_stable_sigmoid(lambda z: 1 / 0)
+    nb03.check_stable_sigmoid(errstate_sigmoid)
+    assert (np.exp, np.errstate, np.seterr) == originals
