@@ -150,26 +150,36 @@ def plot_probabilities(probabilities, labels=None, ax=None, title="Class probabi
     return ax
 
 
-def draw_neuron(inputs, weights, bias, ax=None, title="One neuron"):
-    """Diagram of a neuron: inputs, weighted edges, the sum with the bias, the output."""
+def draw_neuron(inputs, weights, bias, ax=None, title="One neuron", input_names=None, weight_names=None):
+    """Diagram of a neuron: inputs, weighted edges, the sum with the bias, the output.
+
+    `input_names` and `weight_names` (optional, one string per input, such as "$x_1$" and
+    "$w_1$") label each input node and each weight with its symbol as well as its value.
+    """
     x = np.asarray(inputs, dtype=np.float64).ravel()
     w = np.asarray(weights, dtype=np.float64).ravel()
     if x.size == 0 or x.shape != w.shape:
         raise ValueError(f"inputs and weights must be equally long, got {x.size} inputs and {w.size} weights")
     if not isinstance(bias, numbers.Real):
         raise TypeError(f"bias must be a number, got {type(bias).__name__}")
+    for names, kind in [(input_names, "input_names"), (weight_names, "weight_names")]:
+        if names is not None and len(names) != x.size:
+            raise ValueError(f"{kind} needs one name per input, got {len(names)} for {x.size} inputs")
     ax = _axes(ax)
     n = x.size
     ys = np.linspace(0.85, 0.15, n) if n > 1 else np.array([0.5])
     neuron = (0.62, 0.5)
     output = float(np.dot(x, w) + bias)
-    for xi, wi, yi in zip(x, w, ys):
+    for i, (xi, wi, yi) in enumerate(zip(x, w, ys)):
         ax.add_patch(Circle((0.1, yi), 0.05, color=COLOURS[4], ec="black", zorder=3))
         ax.text(0.1, yi, f"{xi:g}", ha="center", va="center", zorder=4, fontsize=9)
+        if input_names is not None:
+            ax.text(0.1, yi + 0.065, input_names[i], ha="center", va="bottom", fontsize=10)
         colour = COLOURS[0] if wi >= 0 else COLOURS[5]
         ax.add_patch(FancyArrowPatch((0.15, yi), (neuron[0] - 0.09, neuron[1]), arrowstyle="-|>",
                                      mutation_scale=12, lw=1 + 2 * min(abs(wi), 1.5), color=colour))
-        ax.text(0.3, yi + 0.35 * (neuron[1] - yi) + 0.03, f"w={wi:g}", fontsize=9, color=colour)
+        weight_name = weight_names[i] if weight_names is not None else "w"
+        ax.text(0.3, yi + 0.35 * (neuron[1] - yi) + 0.03, f"{weight_name}={wi:g}", fontsize=9, color=colour)
     ax.add_patch(Circle(neuron, 0.09, color=COLOURS[1], ec="black", zorder=3))
     ax.text(*neuron, "Σ + b", ha="center", va="center", zorder=4)
     ax.text(neuron[0], neuron[1] - 0.15, f"b={bias:g}", ha="center", fontsize=9)

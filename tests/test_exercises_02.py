@@ -288,3 +288,24 @@ def test_checks_never_raise_on_odd_answers():
         for check in (check_shape_of, check_layer_output, check_predicted_shapes):
             result = check(answer)
             assert type(result).__name__ == "CheckResult" and not result
+
+
+from nnfs_helpers.exercises import nb02  # noqa: E402
+
+
+# --- Transposed inputs: diagnosed as such (the earlier check said to use np.dot) -------------------
+
+@pytest.mark.parametrize("transposed", [
+    lambda inputs, weights, biases: np.dot(inputs.T, weights) + biases,
+    lambda inputs, weights, biases: np.dot(np.transpose(inputs), weights) + biases,
+    lambda inputs, weights, biases: np.dot(weights, inputs.T).T + biases[:, None],
+])
+def test_layer_output_diagnoses_transposed_inputs(transposed):
+    result = nb02.check_layer_output(transposed)
+    assert not result.passed
+    assert "transposed the inputs" in result.message, result.message
+
+
+def test_layer_output_accepts_a_transpose_of_the_inputs_that_gives_the_right_answer():
+    result = nb02.check_layer_output(lambda inputs, weights, biases: np.dot(weights, inputs.T).T + biases)
+    assert result.passed, result.message

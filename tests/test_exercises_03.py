@@ -249,3 +249,76 @@ def test_checks_never_raise_on_odd_answers():
         for check in (nb03.check_stable_sigmoid, nb03.check_relu_with_mask):
             assert not check(odd)
         assert not nb03.check_ramp_pair(odd, odd, odd)
+
+
+# --- Loopholes and diagnoses added later: each of these failed on the earlier checks ---------------
+
+def test_relu_diagnoses_np_max_without_crashing():
+    ok, message = verdict(nb03.check_relu_with_mask(lambda inputs: np.max(inputs, axis=0)))
+    assert not ok
+    assert "np.max" in message and "mask" in message, message
+    assert "attribute" not in message and "_MaximumSpy" not in message, message
+
+
+def test_relu_refuses_np_max_over_a_stack_as_np_maximum_in_disguise():
+    ok, message = verdict(nb03.check_relu_with_mask(
+        lambda inputs: np.max(np.stack([inputs, np.zeros_like(inputs)]), axis=0)))
+    assert not ok
+    assert "disguise" in message, message
+
+
+def test_relu_accepts_a_mask_answer_that_also_calls_np_max():
+    ok, message = verdict(nb03.check_relu_with_mask(lambda inputs: inputs * (inputs > 0 * np.max(inputs))))
+    assert ok, message
+
+
+def test_relu_check_restores_np_maximum_after_np_max():
+    original = np.maximum
+    nb03.check_relu_with_mask(lambda inputs: np.max(inputs, axis=0))
+    assert np.maximum is original
+
+
+def _imported_exp_namespace():
+    """A learner's namespace after `from numpy import exp` (and `from numpy import errstate`)."""
+    namespace = {"np": np, "exp": np.exp, "errstate": np.errstate}
+    exec("def imported_exp_sigmoid(z):\n"
+         "    with np.errstate(over='ignore'):\n"
+         "        return 1 / (1 + exp(-z))\n"
+         "def imported_errstate_sigmoid(z):\n"
+         "    with errstate(all='ignore'):\n"
+         "        return 1 / (1 + exp(-z))\n"
+         "def imported_stable_sigmoid(z):\n"
+         "    small = exp(-np.abs(z))\n"
+         "    return np.where(z >= 0, 1 / (1 + small), small / (1 + small))\n", namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("name", ["imported_exp_sigmoid", "imported_errstate_sigmoid"])
+def test_sigmoid_rejects_a_silenced_overflow_through_an_imported_exp(name):
+    namespace = _imported_exp_namespace()
+    ok, message = verdict(nb03.check_stable_sigmoid(namespace[name]))
+    assert not ok, message
+    assert "overflow" in message, message
+    assert namespace["exp"] is np.exp and namespace["errstate"] is np.errstate, "the learner's names are restored"
+    assert not isinstance(np.exp, nb03._ExpSpy) and np.errstate is not nb03._NoErrstate
+
+
+def test_sigmoid_accepts_a_stable_version_through_an_imported_exp():
+    ok, message = verdict(nb03.check_stable_sigmoid(_imported_exp_namespace()["imported_stable_sigmoid"]))
+    assert ok, message
+
+
+def test_sigmoid_rejects_a_silenced_overflow_in_a_power():
+    def power_sigmoid(z):
+        with np.errstate(over="ignore"):
+            return 1 / (1 + np.e ** (-z))
+    ok, message = verdict(nb03.check_stable_sigmoid(power_sigmoid))
+    assert not ok, message
+    assert "overflow" in message, message
+
+
+def test_sigmoid_check_restores_errstate_and_seterr_even_when_the_answer_raises():
+    originals = (np.exp, np.errstate, np.seterr)
+    nb03.check_stable_sigmoid(lambda z: 1 / 0)
+    nb03.check_stable_sigmoid(errstate_sigmoid)
+    assert (np.exp, np.errstate, np.seterr) == originals

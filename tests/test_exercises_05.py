@@ -368,3 +368,28 @@ def test_the_quiz_does_not_credit_the_upper_clip_with_the_lower_clips_work():
     clip = next(q for q in quiz().questions if "1 - 1e-7" in q.prompt)
     right = clip.options[clip.answer]
     assert "finite" not in right and "negative" not in right and "1e-7" in right
+
+
+from nnfs_helpers.exercises import nb05  # noqa: E402
+
+
+# --- The error rate: diagnosed as such (the earlier check blamed argmax over axis=0) --------------
+
+def test_accuracy_diagnoses_the_error_rate():
+    def error_rate(predictions, targets):
+        if targets.ndim == 2:
+            targets = np.argmax(targets, axis=1)
+        return np.mean(np.argmax(predictions, axis=1) != targets)
+    result = nb05.check_accuracy(error_rate)
+    assert not result.passed
+    assert "error rate" in result.message and "axis=0" not in result.message, result.message
+
+
+def test_accuracy_still_diagnoses_argmax_over_axis_0():
+    def axis_0(predictions, targets):
+        if targets.ndim == 2:
+            targets = np.argmax(targets, axis=1)
+        return np.mean(np.argmax(predictions, axis=0) == targets)
+    result = nb05.check_accuracy(axis_0)
+    assert not result.passed
+    assert "axis=0" in result.message, result.message

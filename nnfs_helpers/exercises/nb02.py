@@ -191,6 +191,15 @@ def _layer_mistakes(batch, weights, biases):
     return [m for m in mistakes if m.wrong is not None]
 
 
+def _matches(answer, expected):
+    """Whether the answer has the expected shape and values (never raises)."""
+    try:
+        array = np.asarray(answer, dtype=np.float64)
+        return array.shape == expected.shape and bool(np.allclose(array, expected))
+    except Exception:
+        return False
+
+
 def _layer_error_hint(message):
     if "aligned" in message or "matmul" in message or "core dimension" in message:
         return (" NumPy cannot multiply these shapes: a (samples, inputs) batch needs a "
@@ -205,12 +214,49 @@ def _layer_error_hint(message):
     return ""
 
 
+class _WatchedInputs(np.ndarray):
+    """The batch handed to the learner: an ordinary array that notes when it is transposed.
+
+    Transposing the inputs instead of the weights is a common slip; on a square batch it can
+    even give an answer of the right shape. Only the array handed over is watched, not the
+    arrays computed from it.
+    """
+
+    transposed = False
+
+    @property
+    def T(self):
+        self._note_transpose()
+        return super().T
+
+    def transpose(self, *axes):
+        self._note_transpose()
+        return super().transpose(*axes)
+
+    def _note_transpose(self):
+        if getattr(self, "_watched", False):
+            _WatchedInputs.transposed = True
+
+
+def _watched(batch):
+    array = np.array(batch).view(_WatchedInputs)
+    array._watched = True
+    return array
+
+
+_TRANSPOSED_INPUTS = ("You transposed the inputs. It is the weights that need `.T`: `inputs` already has one "
+                      "row per sample, (n_samples, n_inputs), and `weights.T` turns the weights, stored one "
+                      "row per neuron, into one column per neuron, (n_inputs, n_neurons). Compute "
+                      "np.dot(inputs, weights.T) + biases.")
+
+
 @guarded(LAYER_TITLE)
 def check_layer_output(layer_output):
     """Check `layer_output(inputs, weights, biases)` on the lesson's batch and a non-square one."""
     for batch, weights, biases in LAYER_CASES:
-        arguments = [np.array(batch), np.array(weights), np.array(biases)]
-        originals = [a.copy() for a in arguments]
+        arguments = [_watched(batch), np.array(weights), np.array(biases)]
+        originals = [np.array(a) for a in arguments]
+        _WatchedInputs.transposed = False
         n_samples, n_neurons = len(batch), len(weights)
         described = (f"a batch of {n_samples} samples with {len(batch[0])} inputs "
                      f"and {n_neurons} neurons")
@@ -219,9 +265,15 @@ def check_layer_output(layer_output):
         except LearnerError as problem:
             if problem.unsolved:
                 raise
+            if _WatchedInputs.transposed:
+                return failed(LAYER_TITLE, f"For {described}, NumPy could not compute your answer. "
+                                           + _TRANSPOSED_INPUTS)
             text = str(problem).rstrip().rstrip(".")
             raise LearnerError(f"for {described}, {text}.{_layer_error_hint(text)}") from None
+        answer = np.asarray(answer) if isinstance(answer, _WatchedInputs) else answer
         expected = np.asarray(batch) @ np.asarray(weights).T + np.asarray(biases)
+        if _WatchedInputs.transposed and not _matches(answer, expected):
+            return failed(LAYER_TITLE, _TRANSPOSED_INPUTS)
         result = compare(answer, expected, LAYER_TITLE, mistakes=_layer_mistakes(batch, weights, biases),
                          label=f"your output for {described}")
         if not result:

@@ -4,12 +4,13 @@
 * `check_relu_with_mask(relu_with_mask)`: ReLU on a batch without `np.maximum`.
 * `check_stable_sigmoid(stable_sigmoid)`: a sigmoid that never overflows (optional). Hiding
   the overflow (np.errstate, np.seterr, a warnings filter) does not count: the check watches
-  np.exp itself.
+  np.exp itself (also when it is imported under another name) and switches the silencers off.
 * `quiz()`: the notebook's "Check your understanding" questions.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer.
 """
 
+import contextlib
 import types
 import warnings
 
@@ -37,10 +38,13 @@ def _reference_sigmoid(z):
     return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
 
 
+_ERRSTATE = np.errstate  # kept: a check may swap np.errstate for a stand-in while the learner's code runs
+
+
 def _call_quietly(func, argument, name):
     """Call the learner's function on a copy of `argument`; return (answer, warnings, changed)."""
     given = argument.copy()
-    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", invalid="warn", divide="warn"):
+    with warnings.catch_warnings(record=True) as caught, _ERRSTATE(over="warn", invalid="warn", divide="warn"):
         warnings.simplefilter("always")
         answer = call_learner(func, given, name=name)
     numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
@@ -74,6 +78,67 @@ _SILENCERS = {"errstate": "np.errstate", "seterr": "np.seterr", "filterwarnings"
               "simplefilter": "a warnings filter", "catch_warnings": "warnings.catch_warnings"}
 
 
+_SILENCERS_CALLED = []  # the stand-ins below note here that the learner's code used them
+
+
+class _NoErrstate(contextlib.ContextDecorator):
+    """Stands in for np.errstate during a check: accepts its arguments and changes nothing."""
+
+    def __init__(self, *args, **kwargs):
+        if "np.errstate" not in _SILENCERS_CALLED:
+            _SILENCERS_CALLED.append("np.errstate")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _no_seterr(*args, **kwargs):
+    """Stands in for np.seterr during a check: reports the settings and changes nothing."""
+    if "np.seterr" not in _SILENCERS_CALLED:
+        _SILENCERS_CALLED.append("np.seterr")
+    return np.geterr()
+
+
+@contextlib.contextmanager
+def _swapped(func, replacements):
+    """Replace NumPy functions by stand-ins, in `np` and wherever the learner's globals name them.
+
+    `replacements` maps an attribute name of numpy (such as "exp") to its stand-in. A learner
+    who wrote `from numpy import exp` calls the function through their own global name, so
+    every global of `func` that IS the original function is swapped as well, and all of it
+    is put back afterwards.
+    """
+    names = set()
+    codes = [getattr(func, "__code__", None)]
+    while codes:
+        code = codes.pop()
+        if isinstance(code, types.CodeType):
+            names.update(code.co_names)
+            codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    namespace = getattr(func, "__globals__", None)
+    restore = []
+    try:
+        for attribute, stand_in in replacements.items():
+            original = getattr(np, attribute)
+            restore.append((np, attribute, original))
+            setattr(np, attribute, stand_in)
+            if isinstance(namespace, dict):
+                for name in names:
+                    if name in namespace and namespace[name] is original:
+                        restore.append((namespace, name, original))
+                        namespace[name] = stand_in
+        yield
+    finally:
+        for place, name, original in reversed(restore):
+            if isinstance(place, dict):
+                place[name] = original
+            else:
+                setattr(place, name, original)
+
+
 def _silencers_used_by(func):
     """The ways of hiding a warning that the code of `func` names (np.errstate, warnings filters)."""
     found = []
@@ -88,6 +153,14 @@ def _silencers_used_by(func):
                 found.append(label)
         codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
     return found
+
+
+def _shape_of(answer):
+    """The shape of the learner's answer as an array, or None if it is not one (never raises)."""
+    try:
+        return np.shape(answer)
+    except Exception:
+        return None
 
 
 def _hint_for_exception(problem, extra):
@@ -105,9 +178,13 @@ def check_stable_sigmoid(stable_sigmoid):
     """`stable_sigmoid(z)` must give 1 / (1 + e^-z) for every entry of an array, with no overflow."""
     z = SIGMOID_INPUTS
     exp_spy = _ExpSpy(np.exp)
-    np.exp = exp_spy
+    # Watch np.exp (also under a name of the learner's, as after `from numpy import exp`), and
+    # make np.errstate and np.seterr do nothing, so that a hidden overflow still warns.
+    swaps = {"exp": exp_spy, "errstate": _NoErrstate, "seterr": _no_seterr}
+    _SILENCERS_CALLED.clear()
     try:
-        answer, numeric_warnings, changed = _call_quietly(stable_sigmoid, z, "stable_sigmoid")
+        with _swapped(stable_sigmoid, swaps):
+            answer, numeric_warnings, changed = _call_quietly(stable_sigmoid, z, "stable_sigmoid")
     except LearnerError as problem:
         if problem.unsolved:
             raise
@@ -117,8 +194,6 @@ def check_stable_sigmoid(stable_sigmoid):
             ("truth value of an array", "An `if` on a whole array is ambiguous: choose per entry with "
                                         "`np.where(condition, a, b)` or with a boolean mask."),
         ]))
-    finally:
-        np.exp = exp_spy.original
     array = to_array(answer, "your answer")
     if array.ndim == 0:
         return failed(SIGMOID_TITLE, "Your function returned one number for an array of inputs. "
@@ -155,6 +230,7 @@ def check_stable_sigmoid(stable_sigmoid):
     if not result:
         return result
     silencers = _silencers_used_by(stable_sigmoid)
+    silencers += [name for name in _SILENCERS_CALLED if name not in silencers]
     if exp_spy.overflowed and (silencers or not numeric_warnings):
         how = f" with {' and '.join(silencers)}" if silencers else ""
         return failed(SIGMOID_TITLE,
@@ -165,8 +241,10 @@ def check_stable_sigmoid(stable_sigmoid):
                       "number <= 0, for example np.exp(-np.abs(z)).")
     if numeric_warnings:
         message = str(numeric_warnings[0].message)
+        hidden = (f" (your code hides this warning with {' and '.join(silencers)}; the check "
+                  "switches that off, because hiding an overflow does not avoid it)") if silencers else ""
         return failed(SIGMOID_TITLE,
-                      f"The values are right, but NumPy warned: \"{message}\". Somewhere np.exp got a "
+                      f"The values are right, but NumPy warned: \"{message}\"{hidden}. Somewhere np.exp got a "
                       "large number (e^1000 is far beyond the largest float, about 1.8e308). Only ever exponentiate a number <= 0 "
                       "(e = np.exp(-np.abs(z))). Note that np.where(...) computes both of its branches "
                       "for every entry, so an overflow in the branch you throw away still happens.")
@@ -244,15 +322,29 @@ def check_ramp_pair(weight, bias_a, bias_b):
 # --- Exercise 3 -------------------------------------------------------------------------
 
 class _MaximumSpy:
-    """Stands in for np.maximum during a check and records whether it was called."""
+    """Stands in for np.maximum during a check and records how it was used.
+
+    `np.max` and `np.amax` work through `np.maximum.reduce`, so the spy hands every attribute
+    (`reduce`, `outer`, ...) on to the real ufunc and notes a reduction separately: np.max is
+    a different function from np.maximum, and deserves its own diagnosis.
+    """
 
     def __init__(self, original):
         self.original = original
         self.called = False
+        self.reduced_shapes = []  # the shape of every np.max / np.maximum.reduce result
 
     def __call__(self, *args, **kwargs):
         self.called = True
         return self.original(*args, **kwargs)
+
+    def reduce(self, *args, **kwargs):
+        result = self.original.reduce(*args, **kwargs)
+        self.reduced_shapes.append(np.shape(result))
+        return result
+
+    def __getattr__(self, name):
+        return getattr(self.original, name)
 
 
 @guarded(RELU_TITLE)
@@ -275,11 +367,16 @@ def check_relu_with_mask(relu_with_mask):
         ]))
     finally:
         np.maximum = original_maximum
+    expected = np.where(batch > 0, batch, 0.0)
+    if spy.reduced_shapes and _shape_of(answer) != expected.shape:
+        return failed(RELU_TITLE, "You used np.max, which REDUCES: it returns the largest entry of the "
+                                  "array (or of each column or row, with `axis`), so values are lost. ReLU "
+                                  "compares every entry with 0 and keeps the shape. Use a boolean mask: "
+                                  "`inputs > 0` says which entries to keep.")
     if answer is not None and np.asarray(answer).dtype == bool:
         return failed(RELU_TITLE, "You returned the mask itself (True/False), not the values. The mask says "
                                   "WHICH entries are positive; use it to keep those values and put 0 elsewhere, "
                                   "for example `inputs * mask` or `np.where(mask, inputs, 0)`.")
-    expected = np.where(batch > 0, batch, 0.0)
     result = compare(answer, expected, RELU_TITLE, mistakes=[
         Mistake((batch > 0).astype(float),
                 "You returned 1 for every positive entry: that is the mask as numbers. ReLU keeps the "
@@ -310,6 +407,10 @@ def check_relu_with_mask(relu_with_mask):
     if spy.called:
         return failed(RELU_TITLE, "The values are right, but you used np.maximum. The point of this exercise "
                                   "is to do it with a boolean mask (`inputs > 0`) instead.")
+    if batch.shape in spy.reduced_shapes:
+        return failed(RELU_TITLE, "The values are right, but you took np.max over a stack of the inputs and "
+                                  "zeros: that is np.maximum in disguise. The point of this exercise is to do "
+                                  "it with a boolean mask (`inputs > 0`) instead.")
     return passed(RELU_TITLE, "negatives became 0, positives passed unchanged, and the input is intact.")
 
 

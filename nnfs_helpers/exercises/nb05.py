@@ -249,6 +249,24 @@ def _accuracy_answer(classification_accuracy, predictions, targets, label):
     return _as_array(answer, label)
 
 
+def _is_error_rate_everywhere(classification_accuracy, cases):
+    """Whether the learner's function returns 1 - accuracy on every case (never raises).
+
+    One batch cannot tell the error rate from other slips (on the lesson's square batch it
+    equals the accuracy with argmax over axis=0), so this looks at all the cases at once.
+    """
+    for predictions, targets, _ in cases:
+        try:
+            answer = _quiet_call(classification_accuracy, np.array(predictions, dtype=np.float64),
+                                 np.array(targets), name="classification_accuracy")
+            value = float(np.asarray(answer, dtype=np.float64))
+        except Exception:
+            return False
+        if not np.isclose(value, 1 - reference_accuracy(predictions, targets)):
+            return False
+    return True
+
+
 @guarded(ACCURACY_TITLE)
 def check_accuracy(classification_accuracy):
     """Check a function (predictions, targets) -> accuracy, targets as class indices or one-hot rows."""
@@ -258,6 +276,10 @@ def check_accuracy(classification_accuracy):
         (TALL_BATCH, np.array(TALL_TARGETS), "class indices"),
         (TALL_BATCH, _one_hot(TALL_TARGETS), "one-hot targets"),
     ]
+    if _is_error_rate_everywhere(classification_accuracy, cases):
+        return failed(ACCURACY_TITLE, "You returned the error rate, 1 - accuracy: the fraction of samples "
+                                      "whose prediction is WRONG. Accuracy counts the matches: the mean of "
+                                      "`predicted_classes == targets`, not of `!=`.")
     for predictions, targets, kind in cases:
         label = f"your accuracy for {len(predictions)} samples with {kind}"
         answer = _accuracy_answer(classification_accuracy, predictions, targets, label)
