@@ -529,7 +529,7 @@ def progress_bar(epochs, description="Training"):
     class ProgressBar(widgets.IntProgress):
         def __repr__(self):
             return (f"{self.description} progress: a bar that fills as the {self.max:,} epochs run "
-                    "(it shows when this cell runs in JupyterLab, Colab or Binder).")
+                    "(it shows when this cell runs).")
 
     return ProgressBar(value=0, min=0, max=int(epochs), description=str(description))
 

@@ -77,7 +77,7 @@ class Quiz:
 
     def __repr__(self):
         return (f"{self.title}: a quiz of {len(self.questions)} questions. "
-                "Run this notebook in JupyterLab, Colab or Binder to answer it.")
+                "Run this cell to answer it.")
 
     def _build(self):
         rows = [widgets.HTML(f"<h4>{html.escape(self.title)}</h4>")]

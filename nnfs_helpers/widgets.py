@@ -43,7 +43,7 @@ class Controls(widgets.Box):
 
     def __repr__(self):
         names = ", ".join(str(getattr(w, "description", "") or type(w).__name__) for w in self.children)
-        return (f"Sliders ({names}): run this cell in JupyterLab, Colab or Binder to move them; "
+        return (f"Sliders ({names}): run this cell to move them; "
                 "the figure is drawn for their starting values.")
 
 
