@@ -564,8 +564,8 @@ def quiz():
                           "Right: evaluation measures the network as it is.",
                           "Updating the weights changes the network you are trying to measure."]),
         Question(
-            "A network scores 0.80 on 300 validation points. A colleague's scores 0.82 on the same 300 "
-            "points. What can you conclude?",
+            "A network scores 0.80 on 300 validation points. A colleague's scores 0.82 on another 300 "
+            "points from the same spiral. What can you conclude?",
             ["The colleague's network is better: 0.82 is higher than 0.80.",
              "Yours is better, since a lower validation accuracy means less overfitting.",
              "Both are overfitting, since neither reaches the training accuracy.",
