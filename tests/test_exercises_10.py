@@ -246,8 +246,9 @@ def test_terminal_step_accepts_right_answers(answer):
     (LR * G / (1 - MU) ** 2, "twice"),
     (LR * G * (1 - MU), "multiplied by (1 - momentum)"),
     (G / (1 - MU), "forgot the learning rate"),
-    (simulated(10), "more steps"),
-    (0.5, "Too long"),
+    (simulated(10), "stopped too soon"),
+    (simulated(3), "stopped too soon"),
+    (0.5, "not the limit"),
     (0.001, "not the limit"),
     (float("inf"), "finite"),
     ("0.3", "should be numbers"),
@@ -259,6 +260,18 @@ def test_terminal_step_diagnoses_mistakes(answer, words):
     ok, message = verdict(check_terminal_step(answer))
     assert not ok
     assert words in message, message
+
+
+def test_terminal_step_feedback_gives_no_direction_to_bisect_by():
+    """Any number that is not a recognised mistake gets the same message, below or above the limit,
+    so the feedback cannot be used to halve an interval around the answer."""
+    probes = [0.1, 0.2, 0.25, 0.29, 0.299, 0.301, 0.31, 0.35, 0.5, 1.0]
+    messages = set()
+    for probe in probes:
+        ok, message = verdict(check_terminal_step(probe))
+        assert not ok
+        messages.add(message.replace(f"{probe:.6g}", "<value>"))
+    assert len(messages) == 1, messages
 
 
 # --- Quiz and the notebook's claims ---------------------------------------------------------------

@@ -188,6 +188,13 @@ def adam_returns_none(param, grad, m, v, t, lr, beta_1, beta_2, epsilon):
     (adam_returns_two, "returned 2 values"),
     (adam_sgd, "plain gradient-descent"),
     (adam_default_betas, "beta_1=0.8"),
+    # The slips of the bias correction that used to get only a generic message:
+    (adam_with(step_fixed=1), "that of the first step"),
+    (adam_with(linear_m=True, linear_v=True), "not `1 - beta * t`"),
+    (adam_with(linear_v=True), "not `1 - beta * t`"),
+    (adam_with(linear_m=True), "not `1 - beta_1 * t`"),
+    (adam_with(v_corrected_with_beta_1=True), "its own beta"),
+    (adam_with(old_v_in_step=True), "previous step's"),
     (raises, "raised ValueError: boom"),
     (loops_forever, "did not finish"),
     ("adam", "expected a function"),
@@ -209,7 +216,8 @@ def first_steps(**switches):
     return -new
 
 
-@pytest.mark.parametrize("answer", [first_steps(), [0.05, 0.05, 0.05], np.full(3, 0.05, dtype=np.float32)])
+@pytest.mark.parametrize("answer", [first_steps(), first_steps().astype(np.float32), list(first_steps()),
+                                    [0.049995, 0.05, 0.05]])
 def test_first_step_sizes_accepts_right_answers(answer):
     ok, message = verdict(check_first_step_sizes(answer))
     assert ok, message
@@ -230,6 +238,9 @@ def test_first_step_sizes_accepts_right_answers(answer):
     ([0.05, 0.05], "shape"),
     ("0.05", "should be numbers"),
     ([0.1, 0.2, 0.3], "wrong values"),
+    # lr typed in three times is the rounded answer, not the computed one.
+    ([0.05, 0.05, 0.05], "exactly lr"),
+    (np.full(3, 0.05, dtype=np.float32), "exactly lr"),
 ])
 def test_first_step_sizes_diagnoses_mistakes(answer, words):
     ok, message = verdict(check_first_step_sizes(answer))

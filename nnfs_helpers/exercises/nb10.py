@@ -203,13 +203,14 @@ def check_terminal_step(terminal_step):
         Mistake(first * (1 - mu), "You multiplied by (1 - momentum); the limit divides by it."),
         Mistake(g / (1 - mu), "You forgot the learning rate: every new step adds learning_rate * "
                               "gradient, not the gradient itself."),
-        Mistake(lambda a: first < float(a) < expected,
-                "You are on the way: your number is longer than the first step but shorter than the "
-                "limit. If you simulated, take more steps (a few hundred), or sum the geometric "
-                "series 1 + momentum + momentum**2 + ..."),
-        Mistake(lambda a: float(a) > expected,
-                "Too long: the velocity grows towards a limit and never passes it. Check your "
-                "formula or your loop."),
+        # A loop stopped too early gives one of the partial sums lr * g * (1 + mu + ... + mu**(k-1)).
+        # Only those exact values get this hint: a hint for any value below or above the limit
+        # would let a learner find it by halving an interval.
+        Mistake(lambda a: any(np.isclose(float(a), first * (1 - mu ** k) / (1 - mu), rtol=1e-6, atol=0)
+                              for k in range(3, 200)),
+                "That is the length of a step early on, before the velocity has settled: your loop "
+                "stopped too soon. Take a few hundred steps, or sum the whole geometric series "
+                "1 + momentum + momentum**2 + ..."),
     ]
     if np.isclose(value, expected, rtol=1e-3, atol=1e-9):
         return passed(title, f"each step settles at learning_rate * gradient / (1 - momentum), "

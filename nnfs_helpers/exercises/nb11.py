@@ -88,16 +88,22 @@ def check_rmsprop_cache(rmsprop_cache):
 def _adam_reference(param, grad, m, v, t, lr, beta_1, beta_2, epsilon, *, square=True,
                     correct_m=True, correct_v=True, t_offset=0, epsilon_inside=False, sign=-1.0,
                     swap_betas=False, no_lr=False, no_sqrt=False, no_epsilon=False,
-                    m_without_share=False, swap_corrections=False):
+                    m_without_share=False, swap_corrections=False, step_fixed=None, linear_m=False,
+                    linear_v=False, v_corrected_with_beta_1=False, old_v_in_step=False):
     """Adam's step, and (with the keyword switches) its typical wrong versions."""
     b1, b2 = (beta_2, beta_1) if swap_betas else (beta_1, beta_2)
     m_new = b1 * m + (grad if m_without_share else (1 - b1) * grad)
     v_new = b2 * v + (1 - b2) * (grad ** 2 if square else grad)
-    step = t + t_offset
+    step = t + t_offset if step_fixed is None else step_fixed
     c1, c2 = (b2, b1) if swap_corrections else (b1, b2)
+    if v_corrected_with_beta_1:
+        c2 = b1
+    correction_m = 1 - c1 * step if linear_m else 1 - c1 ** step
+    correction_v = 1 - c2 * step if linear_v else 1 - c2 ** step
+    v_in_step = v if old_v_in_step else v_new
     with np.errstate(all="ignore"):
-        m_hat = m_new / (1 - c1 ** step) if correct_m else m_new
-        v_hat = v_new / (1 - c2 ** step) if correct_v else v_new
+        m_hat = m_new / correction_m if correct_m else m_new
+        v_hat = v_in_step / correction_v if correct_v else v_in_step
         if no_sqrt:
             denominator = v_hat + epsilon
         elif epsilon_inside:
@@ -205,7 +211,30 @@ def check_adam_step(adam_step):
         if not result:
             return result
 
+        param_mistakes = [
+            Mistake(wrong(linear_v=True)[0],  # NaN wherever v's correction is linear, whatever m's
+                    f"At step t = {t} your bias correction divides by a negative number, so v_hat is "
+                    "negative and its square root is NaN. The correction is `1 - beta ** t`, beta to "
+                    "the power t (it grows from 1 - beta towards 1), not `1 - beta * t`."),
+            Mistake(wrong(linear_m=True)[0],
+                    "m's bias correction must be `1 - beta_1 ** t`, beta_1 to the power t, not "
+                    "`1 - beta_1 * t` (which turns negative after a few steps and flips the step)."),
+            Mistake(wrong(step_fixed=1)[0],
+                    f"Your bias correction is that of the first step, `1 - beta`, at step t = {t} too. "
+                    "It must use this step's number: `1 - beta_1 ** t` and `1 - beta_2 ** t`, which "
+                    "fade towards 1 as t grows."),
+            Mistake(wrong(v_corrected_with_beta_1=True)[0],
+                    "You divided v by `1 - beta_1 ** t`. Each average is corrected with its own beta: "
+                    "m by `1 - beta_1 ** t`, v by `1 - beta_2 ** t`."),
+            Mistake(wrong(old_v_in_step=True)[0],
+                    "Your step divides by the square root of the v you were given, the previous step's. "
+                    "Update v first (`beta_2 * v + (1 - beta_2) * grad ** 2`), then correct it and use "
+                    "it in this step, as you did for m."),
+        ]
         if not np.isfinite(param).all():
+            for mistake in param_mistakes:
+                if mistake.matches(param):
+                    return failed(title, f"{where}: {mistake.message}")
             if t == 1:
                 return failed(title, f"{where}, your new param contains inf or NaN. At the first "
                                      "step, t = 1: did your bias correction use t - 1 (counting from "
@@ -214,6 +243,7 @@ def check_adam_step(adam_step):
             return failed(title, f"{where}, your new param contains inf or NaN. Look for a division "
                                  "by zero or the square root of a negative number.")
         result = compare(param, expected_param, title, label=f"{where}, the returned param", mistakes=[
+            *param_mistakes,
             Mistake(wrong(correct_m=False, correct_v=False)[0],
                     "No bias correction: divide m by `(1 - beta_1 ** t)` and v by "
                     "`(1 - beta_2 ** t)` before the step. Both averages start at 0, so early on they "
@@ -277,7 +307,12 @@ def check_first_step_sizes(first_step_sizes):
     def near(wrong):  # lenient, so that answers rounded by hand are recognised too
         return lambda array: array.shape == wrong.shape and bool(np.allclose(array, wrong, rtol=1e-2))
 
-    return compare(answer, expected, title, rtol=1e-3, atol=1e-9, label="first_step_sizes", mistakes=[
+    return compare(answer, expected, title, rtol=1e-6, atol=1e-12, label="first_step_sizes", mistakes=[
+        Mistake(lambda array: array.shape == expected.shape and bool(np.allclose(array, lr, rtol=1e-6, atol=0)),
+                f"Those are exactly lr = {lr:g} three times: the rounded answer, not the computed one. "
+                "Compute the three lengths from the formulas with NumPy (m, v, their corrections, "
+                "then the step), epsilon included: it makes them differ a little, and the check "
+                "compares them to six significant digits."),
         Mistake(near(-expected),
                 "Those are the steps with their sign. A size is a length: take the absolute value."),
         Mistake(near(lr * m / (np.sqrt(v) + eps)),

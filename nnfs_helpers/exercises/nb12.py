@@ -13,6 +13,9 @@ checks draw their data from their own random generator, so NumPy's global random
 one `setup()` seeds) is left as it was.
 """
 
+import inspect
+import sys
+
 import numpy as np
 
 from ..checking import (LearnerError, Mistake, call_learner, compare, failed, guarded, not_solved, passed,
@@ -20,6 +23,7 @@ from ..checking import (LearnerError, Mistake, call_learner, compare, failed, gu
 from ..network import (Activation_ReLU, Activation_Softmax_Loss_CategoricalCrossentropy, Layer_Dense,
                        Loss_CategoricalCrossentropy, Optimizer_Adam, accuracy)
 from ..quiz import Question, Quiz
+from .. import network, training
 from ..training import forward
 
 __all__ = ["check_training_loop", "check_evaluate", "check_accuracy_with_error", "quiz"]
@@ -30,6 +34,44 @@ TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a 
 def _short(value, limit=60):
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _code_of(function):
+    return getattr(inspect.unwrap(function), "__code__", None)
+
+
+def _library_loops():
+    """The code of the course's own training loops: `train`, and the Model's, if there is one."""
+    model = getattr(network, "Model", None)
+    functions = [training.train] + [getattr(model, name) for name in ("train", "fit") if hasattr(model, name)]
+    return {code for code in map(_code_of, functions) if code is not None}
+
+
+def _library_evaluators():
+    """The code of the course's own evaluation: `nnfs_helpers.training.evaluate` and its scorer."""
+    functions = [training.evaluate, getattr(getattr(training, "_Scorer", None), "forward", None)]
+    return {code for code in map(_code_of, filter(None, functions)) if code is not None}
+
+
+def _running(codes, call):
+    """Call `call()`; return its result and whether any function with a code object in `codes` ran.
+
+    It watches the calls themselves, so an alias (`fit = train`) or a wrapper is seen as well as
+    a direct call.
+    """
+    seen = []
+
+    def watch(frame, event, arg):
+        if event == "call" and frame.f_code in codes:
+            seen.append(frame.f_code.co_name)
+
+    previous = sys.getprofile()
+    sys.setprofile(watch)
+    try:
+        result = call()
+    finally:
+        sys.setprofile(previous)
+    return result, bool(seen)
 
 
 # --- Exercise 2: evaluate ------------------------------------------------------------------
@@ -79,7 +121,7 @@ LOOP_EPOCHS = 6
 
 def _loop_reference(layers, loss_activation, optimizer, X, y, epochs, *, pre=True, post=True,
                     update=None, backward_every_epoch=True, post_before_update=False,
-                    pre_after_update=False):
+                    pre_after_update=False, pre_per_layer=False, post_per_layer=False):
     """The training loop, and (with the keyword switches) its typical wrong versions.
 
     Returns the loss of every epoch, as the learner's loop should.
@@ -96,12 +138,18 @@ def _loop_reference(layers, loss_activation, optimizer, X, y, epochs, *, pre=Tru
             for layer in reversed(layers):
                 layer.backward(dvalues)
                 dvalues = layer.dinputs
-        if pre and not pre_after_update:
+        if pre and not pre_after_update and not pre_per_layer:
             optimizer.pre_update_params()
         if post and post_before_update:
             optimizer.post_update_params()
         for layer in updated:
+            if pre_per_layer:
+                optimizer.pre_update_params()
             optimizer.update_params(layer)
+            if post_per_layer:
+                optimizer.post_update_params()
+        if post_per_layer:
+            continue
         if pre and pre_after_update:
             optimizer.pre_update_params()
         if post and not post_before_update:
@@ -146,11 +194,20 @@ def check_training_loop(train_loop):
     start, _, _ = _loop_outcome(lambda *args: None)
     expected, expected_losses, _ = _loop_outcome(lambda *a: _loop_reference(*a, LOOP_EPOCHS))
 
+    used_library = []
+
     def learner(layers, loss_activation, optimizer, X, y):
-        return call_learner(train_loop, layers, loss_activation, optimizer, X, y, LOOP_EPOCHS,
-                            name="train_loop", timeout=TIMEOUT, hints=hints)
+        returned, ran = _running(_library_loops(), lambda: call_learner(
+            train_loop, layers, loss_activation, optimizer, X, y, LOOP_EPOCHS, name="train_loop",
+            timeout=TIMEOUT, hints=hints))
+        used_library.append(ran)
+        return returned
 
     weights, returned, optimizer = _loop_outcome(learner)
+    if any(used_library):
+        return failed(title, "Your function runs the course's `train` (under another name or through "
+                             "another function). This exercise is the loop inside `train`: write the "
+                             "forward pass, the loss, the backward pass and the optimiser's calls yourself.")
     if np.array_equal(weights, start) and (returned is None or (isinstance(returned, (list, tuple))
                                                                 and len(returned) == 0)):
         return not_solved(title, "your `train_loop` changed no weight and returned no loss. Write the loop "
@@ -180,6 +237,14 @@ def check_training_loop(train_loop):
             (dict(post_before_update=True), "`post_update_params()` runs before the updates: Adam then "
                                             "uses the next step's number. Order: pre_update_params, "
                                             "update_params for each layer, post_update_params."),
+            (dict(post_per_layer=True), "`post_update_params()` runs once per layer, inside the loop over "
+                                        "the layers, so the step counter moves two steps per epoch and "
+                                        "the second layer is updated with the next step's learning rate "
+                                        "and bias correction. Call it once per epoch, after all the updates."),
+            (dict(pre_per_layer=True, post_per_layer=True),
+             "`pre_update_params()` and `post_update_params()` run once per layer, inside the loop over "
+             "the layers, so the step counter moves two steps per epoch. Each belongs once per epoch: "
+             "pre_update_params, update_params for each layer, post_update_params."),
             (dict(pre_after_update=True), "`pre_update_params()` runs after the updates, so each update "
                                           "uses the previous epoch's learning rate. Order: "
                                           "pre_update_params, update_params for each layer, "
@@ -269,7 +334,8 @@ def _fail(title, message):
 def _call_evaluate(evaluate, layers, loss_activation, training, X, y, title):
     """Put the objects in their after-training state, call `evaluate` once, judge the answer.
 
-    Returns (loss, accuracy, ran_backward) when both numbers are right; raises _Verdict or
+    Returns (loss, accuracy) when both numbers are right and nothing was trained or
+    backpropagated; raises _Verdict or
     LearnerError otherwise.
     """
     X_train, y_train = training
@@ -287,9 +353,11 @@ def _call_evaluate(evaluate, layers, loss_activation, training, X, y, title):
     train_accuracy = float(accuracy(train_probabilities, y_train))
     parameters = _snapshot(layers, ("weights", "biases"))
     gradients = _snapshot(layers, ("dweights", "dbiases"))
+    loss_gradient = np.array(loss_activation.dinputs, copy=True)
 
     try:
-        returned = call_learner(evaluate, layers, loss_activation, X, y, name="evaluate", timeout=TIMEOUT)
+        returned, library = _running(_library_evaluators(), lambda: call_learner(
+            evaluate, layers, loss_activation, X, y, name="evaluate", timeout=TIMEOUT))
     except LearnerError as problem:
         message = str(problem)
         if "could not be broadcast" in message and "(3,)" in message:
@@ -305,6 +373,17 @@ def _call_evaluate(evaluate, layers, loss_activation, training, X, y, title):
         _fail(title, "The weights or biases changed while `evaluate` ran. Evaluation must not train: no "
                      "`optimizer.update_params`, no `train(...)`. Run the forward pass and the loss, "
                      "nothing else; otherwise the network learns from the very data you want to test it on.")
+    if library:
+        _fail(title, "Your `evaluate` hands the work to the course's `nnfs_helpers.training.evaluate`. "
+                     "Write it yourself: the forward pass through `layers`, `loss_activation.forward(output, "
+                     "y)`, and the accuracy from `loss_activation.output`.")
+    current = getattr(loss_activation, "dinputs", None)
+    if _moved(layers, gradients, ("dweights", "dbiases")) or not (
+            isinstance(current, np.ndarray) and current.shape == loss_gradient.shape
+            and np.array_equal(current, loss_gradient)):
+        _fail(title, "Your `evaluate` also runs the backward pass: the gradients changed. Evaluation is "
+                     "the forward pass and the loss only. A backward pass here computes gradients from "
+                     "the data you are testing on, and the next `update_params` would train on them.")
 
     if isinstance(returned, np.ndarray) and returned.shape == (2,):
         returned = tuple(returned)
@@ -364,7 +443,7 @@ def _call_evaluate(evaluate, layers, loss_activation, training, X, y, title):
     ])
     if not result:
         raise _Verdict(result)
-    return loss, acc, _moved(layers, gradients, ("dweights", "dbiases"))
+    return loss, acc
 
 
 @guarded("Exercise 2: evaluate")
@@ -382,10 +461,7 @@ def check_evaluate(evaluate):
             answers.append(_call_evaluate(evaluate, layers, loss_activation, training, X, y, title))
     except _Verdict as verdict:
         return verdict.result
-    (loss, acc, backward_a), (_, _, backward_b) = answers
-    if backward_a or backward_b:
-        return passed(title, "right numbers, but `evaluate` also ran the backward pass (the gradients "
-                             "changed). Evaluation needs only the forward pass: leave the backward pass out.")
+    (loss, acc), _ = answers
     return passed(title, f"on its first new data set, the check's small untrained network has loss "
                          f"{loss:.3f} and accuracy {acc:.3f}, as expected, and its weights did not move.")
 
@@ -488,8 +564,8 @@ def quiz():
                           "Right: evaluation measures the network as it is.",
                           "Updating the weights changes the network you are trying to measure."]),
         Question(
-            "A network scores 0.80 on 300 validation points. A colleague's scores 0.82 on the same 300 "
-            "points. What can you conclude?",
+            "A network scores 0.80 on 300 validation points. A colleague's scores 0.82 on another 300 "
+            "points from the same spiral. What can you conclude?",
             ["The colleague's network is better: 0.82 is higher than 0.80.",
              "Yours is better, since a lower validation accuracy means less overfitting.",
              "Both are overfitting, since neither reaches the training accuracy.",
