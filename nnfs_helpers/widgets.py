@@ -12,7 +12,7 @@ Output widget; when nbclient (tools/run_notebooks.py, tests/test_rerun.py) runs 
 answers every output drawn into that widget by sending a message to the kernel on the shell
 socket while it is waiting on that socket for the cell's reply. That send can swallow the
 socket's wake-up, and the reply then sits unread until the cell timeout (nbclient issue
-#312; see devtools/repro_widget_stall.py). Here the figure is an ordinary output with a
+#312; see docs/widget-stall.md). Here the figure is an ordinary output with a
 display id, replaced in place when a slider moves, as notebook 01 does by hand: no Output
 widget, so nothing is sent back to the kernel while a cell runs.
 

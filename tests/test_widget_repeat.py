@@ -7,7 +7,7 @@ task waits on that same socket for the cell's execute_reply. The send goes out t
 plain (non-asyncio) copy of the socket, which can consume the socket's edge-triggered
 wake-up; if the reply arrived just then, it sits unread until nbclient's poll times out,
 and the cell takes its whole timeout (then returns as if nothing happened). See
-devtools/repro_widget_stall.py and nbclient issue #312.
+docs/widget-stall.md and nbclient issue #312.
 
 The fix: interactive figures are shown with nnfs_helpers.widgets.interactive_figure (no
 Output widget), so the client sends nothing while a cell runs. Until the notebooks call it,
