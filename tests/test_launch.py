@@ -65,7 +65,7 @@ def test_badges_render_as_images(path):
 
 from launch_env import pins  # noqa: E402
 
-TEST_TOOLS = {"pytest", "nbval", "hypothesis", "playwright", "nbgitpuller", "markdown-it-py", "threadpoolctl"}
+TEST_TOOLS = {"pytest", "nbval", "hypothesis", "playwright", "nbgitpuller", "markdown-it-py", "threadpoolctl", "ruff"}
 
 
 def readme_command(marker):
