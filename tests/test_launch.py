@@ -31,10 +31,22 @@ def test_readme_badges_and_nothing_out_of_date():
     assert launch_links.main(["--check"]) == 0
 
 
-def test_colab_cell_installs_a_fixed_ref_only_on_colab():
-    cell = launch_links.COLAB_CELL.format(**CONFIG)
-    assert 'if "google.colab" in sys.modules:' in cell
-    assert f"git+{CONFIG['repository']}@{CONFIG['ref']}" in cell
+def test_colab_cell_installs_a_fixed_ref_only_on_colab(monkeypatch):
+    """The cell as IPython runs it (its %pip turned into a magic call), once as on Colab and
+    once elsewhere: only Colab installs, and from the fixed ref."""
+    import sys
+    import types
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    code = TransformerManager().transform_cell(launch_links.COLAB_CELL.format(**CONFIG))
+    calls = []
+    shell = types.SimpleNamespace(run_line_magic=lambda name, line: calls.append((name, line)))
+    exec(code, {"get_ipython": lambda: shell})
+    assert calls == [], "the cell installs outside Colab"
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    exec(code, {"get_ipython": lambda: shell})
+    assert calls == [("pip", f'install --quiet "nnfs_helpers @ git+{CONFIG["repository"]}@{CONFIG["ref"]}"')], calls
 
 
 def test_settings_reject_a_non_github_address_and_a_missing_branch(monkeypatch, tmp_path):

@@ -1,11 +1,11 @@
 """The workshop edition (no solutions) is deterministic and runs cleanly."""
 
 import re
+import subprocess
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 import notebook_runs
 import workshop_edition
@@ -36,19 +36,21 @@ def test_edition_text_points_to_no_removed_solution(edition):
 
 
 def test_edition_is_built_from_the_committed_notebooks_not_the_working_copy(tmp_path, monkeypatch):
+    # A clone stands in for the checkout, so the test edits no file of the real one.
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(workshop_edition.ROOT), str(clone)], check=True)
+    monkeypatch.setattr(workshop_edition, "ROOT", clone)
+    monkeypatch.setattr(workshop_edition, "NOTEBOOKS", clone / "notebooks")
     committed = dict(workshop_edition.committed_notebooks())
     name = sorted(committed)[0]
-    source = workshop_edition.NOTEBOOKS / name
-    original = source.read_bytes()
-    try:
-        notebook = nbformat.reads(committed[name], as_version=4)
-        notebook.cells[0].source += "\n\nA learner's unsaved experiment."
-        nbformat.write(notebook, source)
-        built = workshop_edition.build(tmp_path)
-    finally:
-        source.write_bytes(original)
-    text = (tmp_path / name).read_text()
+    notebook = nbformat.reads(committed[name], as_version=4)
+    notebook.cells[0].source += "\n\nA learner's unsaved experiment."
+    nbformat.write(notebook, clone / "notebooks" / name)
+    built = workshop_edition.build(tmp_path / "out")
+    text = (tmp_path / "out" / name).read_text()
     assert "unsaved experiment" not in text and len(built) == len(committed)
+    # The same build from the working copy would have carried the edit.
+    assert "unsaved experiment" in (clone / "notebooks" / name).read_text()
 
 
 def test_a_sentence_pointing_to_a_solution_is_removed():
