@@ -86,8 +86,10 @@ def readme_command(marker):
 
 
 def test_the_learners_install_is_lean_and_the_test_install_adds_the_tools():
-    assert "-r requirements.txt " in readme_command("open-command")
+    assert readme_command("install-command").endswith("-r requirements.txt -e .")
     assert "-r requirements-test.txt " in readme_command("test-command")
+    # The every-day command installs nothing, so it works with no network.
+    assert "pip" not in readme_command("open-command") and readme_command("open-command").startswith(".venv/bin/")
     runtime, test = pins(ROOT / "requirements.txt"), pins(ROOT / "requirements-test.txt")
     assert not TEST_TOOLS & set(runtime), "test tools do not belong in the learner's install"
     assert TEST_TOOLS <= set(test)

@@ -111,8 +111,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--hub", help="print the nbgitpuller link for this JupyterHub and stop")
+    parser.add_argument("--repository", help="with --hub: link to this repository instead of the course's "
+                        "(e.g. one holding the workshop edition), https://github.com/OWNER/NAME")
+    parser.add_argument("--branch", help="with --hub: the branch to follow instead of hub_branch")
     args = parser.parse_args(argv)
     config = settings()
+    if args.repository or args.branch:
+        if not args.hub:
+            parser.error("--repository and --branch go with --hub")
+        if args.repository:
+            match = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+)", args.repository.rstrip("/"))
+            if not match:
+                parser.error(f"--repository must be https://github.com/OWNER/NAME, got {args.repository!r}")
+            config = {**config, "repository": args.repository.rstrip("/"), "slug": f"{match[1]}/{match[2]}"}
+        config = {**config, "hub_branch": args.branch or config["hub_branch"]}
     if args.hub:
         print(nbgitpuller_url(config, args.hub))
         return 0
