@@ -76,7 +76,7 @@ def _progress_bar(epochs, show):
     shell = get_ipython()
     if shell is None or not getattr(shell, "kernel", None):
         return None
-    from .plotting import progress_bar
+    from .progress import progress_bar
 
     bar = progress_bar(epochs)
     display(bar)
