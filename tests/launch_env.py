@@ -57,6 +57,55 @@ def make_venv(python, path):
     return venv_python
 
 
+# Colab's versions of the packages the course uses (checked against a Colab runtime): the one
+# list that tests/test_colab.py and tests/test_widget_repeat.py build their environments from.
+COLAB_PYTHON = "3.12"
+COLAB_VERSIONS = ["numpy==2.0.2", "matplotlib==3.10.0", "ipywidgets==7.7.1", "ipykernel==6.17.1",
+                  "ipython==7.34.0", "sympy==1.13.1"]
+
+
+def _cache_root():
+    setting = os.environ.get("NNFS_TEST_CACHE", "")
+    if setting.lower() == "off":
+        return None
+    return Path(setting or Path.home() / ".cache" / "nnfs-course") / "venvs"
+
+
+def cached_venv(version, requirements, dest):
+    """A fresh virtual environment at `dest` with Python `version` and `requirements` (pip
+    arguments; files named after -r or -c count by their content), copied from a cache keyed
+    by a hash of all of that, so it is built once per change of its pins. Returns its python.
+
+    A copy, not the cached environment itself, so a test may install into it freely. Entry
+    scripts keep the cached path in their first line: call tools as `python -m tool`."""
+    import hashlib
+    import json
+
+    python = find_python(version)
+    assert python, f"Python {version} is not on this machine"
+    full = run([python, "-c", "import sys; print(sys.version)"]).stdout.strip()
+    parts = [full]
+    for i, item in enumerate(map(str, requirements)):
+        parts.append(item)
+        if i and str(requirements[i - 1]) in ("-r", "-c"):
+            parts.append(Path(item).read_text())
+    key = hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
+    root = _cache_root()
+    dest = Path(dest)
+    if root is None:
+        venv = make_venv(python, dest)
+        pip_install(venv, *requirements)
+        return venv
+    cached = root / f"py{version}-{key}"
+    if not (cached / "ready").exists():
+        shutil.rmtree(cached, ignore_errors=True)
+        venv = make_venv(python, cached)
+        pip_install(venv, *requirements)
+        (cached / "ready").write_text(json.dumps(parts, indent=1))
+    shutil.copytree(cached, dest, symlinks=True)
+    return dest / "bin" / "python"
+
+
 def pip_install(venv_python, *args, cwd=None):
     return run([venv_python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *args], cwd=cwd)
 

@@ -20,18 +20,14 @@ import launch_links
 pytestmark = pytest.mark.launch
 
 CONFIG = launch_links.settings()
-# Colab's versions of the packages the course uses (checked against a Colab runtime).
-COLAB_PACKAGES = ["numpy==2.0.2", "matplotlib==3.10.0", "ipywidgets==7.7.1", "ipykernel==6.17.1",
-                  "ipython==7.34.0", "sympy==1.13.1", "pytest", "nbval==0.11.0"]
+TOOLS = launch_env.pins(launch_env.ROOT / "requirements-test.txt")
+COLAB_PACKAGES = [*launch_env.COLAB_VERSIONS, f"pytest=={TOOLS['pytest']}", f"nbval=={TOOLS['nbval']}"]
 
 
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory):
-    python = launch_env.find_python("3.12")
-    assert python, "Python 3.12 (Colab's) is not on this machine"
     root = tmp_path_factory.mktemp("colab")
-    venv = launch_env.make_venv(python, root / "env")
-    launch_env.pip_install(venv, *COLAB_PACKAGES)
+    venv = launch_env.cached_venv(launch_env.COLAB_PYTHON, COLAB_PACKAGES, root / "env")
     site = Path(launch_env.run([venv, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip())
     # Colab's kernel has google.colab imported before the first cell runs.
     (site / "google" / "colab").mkdir(parents=True)

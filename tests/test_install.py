@@ -34,13 +34,13 @@ def test_the_wheel_holds_every_module_and_data_file_of_the_package(wheel):
 @pytest.fixture(scope="module")
 def installed(wheel, tmp_path_factory):
     """A fresh venv with the wheel (non-editable) and the course's runtime pins."""
-    python = launch_env.find_python("3.11")
-    assert python, "Python 3.11 (the course's pinned Python) is not on this machine"
-    venv = launch_env.make_venv(python, tmp_path_factory.mktemp("venv") / "env")
     requirements = launch_env.ROOT / "requirements.txt"
     tools = launch_env.pins(launch_env.ROOT / "requirements-test.txt")
-    launch_env.pip_install(venv, "-c", requirements, str(wheel), "ipykernel",
-                           f"nbval=={tools['nbval']}", f"pytest=={tools['pytest']}")
+    # The runtime pins and the test tools come from a cached environment; the wheel, with the
+    # dependencies it declares resolved against the pins, is installed afresh each time.
+    venv = launch_env.cached_venv("3.11", ["-r", requirements, f"nbval=={tools['nbval']}", f"pytest=={tools['pytest']}"],
+                                  tmp_path_factory.mktemp("venv") / "env")
+    launch_env.pip_install(venv, "-c", requirements, str(wheel))
     return venv
 
 

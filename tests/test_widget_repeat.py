@@ -47,9 +47,9 @@ LAST_CELL = {
     "10_momentum": "steps=fixed(30)",
     "11_adam": 'runs["AdaGrad"] = train(',
 }
-# Colab's versions (as tests/test_colab.py), plus the client that runs the notebooks.
-COLAB_PACKAGES = ["numpy==2.0.2", "matplotlib==3.10.0", "ipywidgets==7.7.1", "ipykernel==6.17.1",
-                  "ipython==7.34.0", "sympy==1.13.1", "nnfs==0.5.1", "nbclient", "nbformat"]
+# Colab's versions (the list tests/test_colab.py uses), plus the client that runs the notebooks.
+_PINS = launch_env.pins(launch_env.ROOT / "requirements.txt")
+COLAB_PACKAGES = [*launch_env.COLAB_VERSIONS, f"nnfs=={_PINS['nnfs']}", "nbclient==0.11.0", "nbformat"]
 def widget_notebooks(folder):
     """Copies of the notebooks, cut after their last widget cell."""
     folder = Path(folder)
@@ -162,12 +162,10 @@ def runs(tmp_path_factory):
 
     pinned = start_runs(sys.executable, tmp_path_factory.mktemp("ipywidgets8"))
     try:
-        python = launch_env.find_python("3.12")
-        assert python, "Python 3.12 (Colab's) is not on this machine"
         root = tmp_path_factory.mktemp("ipywidgets7")
-        venv = launch_env.make_venv(python, root / "env")
+        venv = launch_env.cached_venv(launch_env.COLAB_PYTHON, COLAB_PACKAGES, root / "env")
         wheel = launch_env.build_wheel(root / "wheel")
-        launch_env.pip_install(venv, *COLAB_PACKAGES, str(wheel))
+        launch_env.pip_install(venv, "--no-deps", str(wheel))
         versions = launch_env.run([venv, "-c", "import ipywidgets, ipykernel; print(ipywidgets.__version__, "
                                                "ipykernel.__version__)"], cwd=root).stdout.split()
         # By now the pinned runs are (nearly) done: this machine's two cores are free for two runners.
