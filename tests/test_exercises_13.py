@@ -119,6 +119,25 @@ def since_last_rise(losses, patience):
     return best, len(losses) - 1
 
 
+def since_last_decrease(losses, patience):
+    """Counts the epochs since the loss last went down, instead of since the best epoch."""
+    best, last_decrease = 0, 0
+    for epoch, loss in enumerate(losses):
+        if epoch and loss < losses[epoch - 1]:
+            last_decrease = epoch
+        if loss < losses[best]:
+            best = epoch
+        if epoch - last_decrease >= patience:
+            return best, epoch
+    return best, len(losses) - 1
+
+
+def test_counting_from_the_last_decrease_is_refused():
+    assert since_last_decrease([1.0, .5, .6, .55, .58, .57, .59], 3) == (1, 6)
+    passed, message = verdict(check_early_stopping(since_last_decrease))
+    assert not passed and "since the loss last went down" in message, message
+
+
 def never_stops(losses, patience):
     return stopping_loop(losses, 10 ** 6)
 

@@ -105,7 +105,21 @@ STOPPING_CASES = [
     ([0.9, 0.6, 0.6, 0.6, 0.6, 0.7], 3),
     ([1.0, 0.9, 0.8, 0.7, 0.6], 2),
     ([1.0, 0.8, 0.9, 0.95, 0.7, 0.75, 0.8, 0.85, 0.9], 3),
+    ([1.0, 0.5, 0.6, 0.55, 0.58, 0.57, 0.59], 3),  # small dips that never beat the best
 ]
+
+
+def _since_last_decrease(losses, patience):
+    """The typical mistake: count the epochs since the loss last went down, not since the best."""
+    best, last_decrease = 0, 0
+    for epoch, loss in enumerate(losses):
+        if epoch and loss < losses[epoch - 1]:
+            last_decrease = epoch
+        if loss < losses[best]:
+            best = epoch
+        if epoch - last_decrease >= patience:
+            return best, epoch
+    return best, len(losses) - 1
 
 
 def _pair(answer, context):
@@ -158,6 +172,10 @@ def check_early_stopping(early_stopping):
         if best == right_best and stop < right_stop:
             return failed(STOPPING_TITLE, f"{where} It stopped too early. Count the epochs since the "
                           "best epoch, not the epochs since the loss last went down or up.")
+        if best == right_best and stop > right_stop and (best, stop) == _since_last_decrease(losses, patience):
+            return failed(STOPPING_TITLE, f"{where} It counts the epochs since the loss last went down. "
+                          "A small dip that does not beat the best loss is not an improvement: count the "
+                          "epochs since the best epoch.")
         if stop == len(losses) - 1 and right_stop < stop:
             return failed(STOPPING_TITLE, f"{where} It never stopped: once `patience` epochs have passed "
                           "since the best epoch, return at once.")
