@@ -456,6 +456,26 @@ class Loss_BinaryCrossentropy(Loss):
         self.dinputs = -(y_true / clipped_dvalues - (1 - y_true) / (1 - clipped_dvalues)) / outputs / samples
 
 
+# ---- from notebooks/15_binary_logistic_regression.ipynb ----
+class Activation_Sigmoid_Loss_BinaryCrossentropy:
+    """Sigmoid followed by binary cross-entropy, with their shortcut gradient (p - y) / (N * J)."""
+
+    def __init__(self):
+        self.activation = Activation_Sigmoid()
+        self.loss = Loss_BinaryCrossentropy()
+
+    def forward(self, inputs, y_true):
+        self.activation.forward(inputs)
+        self.output = self.activation.output
+        return self.loss.calculate(self.output, y_true)
+
+    def backward(self, dvalues, y_true):
+        samples = len(dvalues)
+        outputs = len(dvalues[0])
+        # p - y for every output: the sigmoid's p(1 - p) has cancelled the loss's denominators.
+        self.dinputs = (dvalues - y_true) / outputs / samples
+
+
 # ---- from notebooks/16_regression.ipynb ----
 class Activation_Linear:
     """The identity: passes its inputs on unchanged, for outputs that can be any number."""

@@ -23,7 +23,8 @@ Notebooks 13 and 14 add four optional things; without them `train` behaves as ab
 * `restore_best=True` (needs validation data): keep a copy of the weights and biases from
   the epoch with the lowest validation loss and put them back at the end (early stopping);
   `patience=N` also stops once the validation loss has not improved for N epochs. The history
-  gains `best_epoch`.
+  gains `best_epoch`. `monitor="accuracy"` chooses the best epoch (for both) by the highest
+  validation accuracy instead of the lowest validation loss; the default is `monitor="loss"`.
 * Layers whose `forward` takes a `training` flag (Layer_Dropout, notebook 14) get
   `training=True` in the training pass and `training=False` for validation and `predict`.
 """
@@ -186,13 +187,14 @@ def _check_validation(validation_data, X):
 
 
 def train(layers, loss_activation, optimizer, X, y, epochs=10001, print_every=1000, progress=True,
-          validation_data=None, validate_every=1, restore_best=False, patience=None):
+          validation_data=None, validate_every=1, restore_best=False, patience=None, monitor="loss"):
     """Train with full-batch steps; print a line every `print_every` epochs; return the history.
 
     Optional (notebooks 13-14): `validation_data=(X_val, y_val)`, measured every
     `validate_every` epochs (and at the last epoch); `restore_best=True` to end with the weights
     of the lowest validation loss; `patience=N` to stop once N epochs have passed without a new
-    lowest validation loss.
+    lowest validation loss; `monitor="accuracy"` to judge the best epoch by the highest validation
+    accuracy instead (a tie is not an improvement).
     """
     _check_inputs(layers, loss_activation, optimizer, X, y)
     for name, value in (("epochs", epochs), ("print_every", print_every)):
@@ -203,6 +205,8 @@ def train(layers, loss_activation, optimizer, X, y, epochs=10001, print_every=10
     if (restore_best or patience is not None) and validation_data is None:
         raise ValueError("restore_best and patience choose epochs by the validation loss: "
                          "pass validation_data=(X_val, y_val) too")
+    if monitor not in ("loss", "accuracy"):
+        raise ValueError(f'monitor must be "loss" or "accuracy", got {monitor!r}')
     if isinstance(validate_every, bool) or not isinstance(validate_every, numbers.Integral) or validate_every < 1:
         raise ValueError(f"validate_every must be a positive integer, got {validate_every!r}")
     if patience is not None and (isinstance(patience, bool) or not isinstance(patience, numbers.Integral)
@@ -243,8 +247,9 @@ def train(layers, loss_activation, optimizer, X, y, epochs=10001, print_every=10
             history["validation_epoch"].append(epoch)
             history["validation_loss"].append(val_loss)
             history["validation_accuracy"].append(val_acc)
-            if val_loss < best_loss:
-                best_loss, best_epoch = val_loss, epoch
+            score = val_loss if monitor == "loss" else -val_acc  # lower is better
+            if score < best_loss:
+                best_loss, best_epoch = score, epoch
                 if restore_best:
                     best_parameters = [(layer.weights.copy(), layer.biases.copy()) for layer in trainable]
         if print_every and epoch % print_every == 0:

@@ -119,6 +119,25 @@ def since_last_rise(losses, patience):
     return best, len(losses) - 1
 
 
+def since_last_decrease(losses, patience):
+    """Counts the epochs since the loss last went down, instead of since the best epoch."""
+    best, last_decrease = 0, 0
+    for epoch, loss in enumerate(losses):
+        if epoch and loss < losses[epoch - 1]:
+            last_decrease = epoch
+        if loss < losses[best]:
+            best = epoch
+        if epoch - last_decrease >= patience:
+            return best, epoch
+    return best, len(losses) - 1
+
+
+def test_counting_from_the_last_decrease_is_refused():
+    assert since_last_decrease([1.0, .5, .6, .55, .58, .57, .59], 3) == (1, 6)
+    passed, message = verdict(check_early_stopping(since_last_decrease))
+    assert not passed and "since the loss last went down" in message, message
+
+
 def never_stops(losses, patience):
     return stopping_loop(losses, 10 ** 6)
 
@@ -155,3 +174,65 @@ def test_quiz_has_one_explained_right_answer_per_question():
     assert len({q.answer for q in quiz.questions}) >= 3
     for question in quiz.questions:
         assert all(text.strip() for text in question.explanations)
+
+
+# --- Exercise 2: choose the strength on validation --------------------------------------------
+
+SWEEP = {0.0: np.array([[1.2, 0.70], [1.3, 0.72], [1.25, 0.73]]),
+         5e-4: np.array([[0.7, 0.78], [0.75, 0.79], [0.72, 0.77]]),
+         5e-3: np.array([[0.8, 0.70], [0.76, 0.69], [0.75, 0.70]])}
+
+
+def choose_right(sweep):
+    best = min(sweep, key=lambda strength: sweep[strength][:, 0].mean())
+    differences = sweep[best][:, 0] - sweep[0.0][:, 0]
+    se = np.std(differences, ddof=1) / np.sqrt(len(differences))
+    return best, bool(np.mean(differences) < -2 * se)
+
+
+def choose_unpaired(sweep):
+    best = min(sweep, key=lambda strength: sweep[strength][:, 0].mean())
+    a, b = sweep[best][:, 0], sweep[0.0][:, 0]
+    se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    return best, bool(np.mean(a - b) < -2 * se)
+
+
+def choose_by_accuracy(sweep):
+    best = max(sweep, key=lambda strength: sweep[strength][:, 1].mean())
+    return best, True
+
+
+def choose_highest_loss(sweep):
+    return max(sweep, key=lambda strength: sweep[strength][:, 0].mean()), False
+
+
+def choose_always_clear(sweep):
+    return choose_right(sweep)[0], True
+
+
+def test_choose_strength_right_answer_passes_on_the_learners_sweep():
+    passed, message = verdict(nb13.check_choose_strength(choose_right, SWEEP))
+    assert passed and "0.0005" in message, message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (choose_unpaired, "independent samples"),
+    (choose_by_accuracy, "validation accuracy"),
+    (choose_highest_loss, "highest validation loss"),
+    (choose_always_clear, "cannot be clearly better than itself"),
+    (lambda sweep: 5e-4, "two things"),
+    (lambda sweep: (1e-9, True), "not one of the strengths"),
+    (lambda sweep: sweep["missing"], "KeyError"),
+])
+def test_choose_strength_mistakes_are_named(answer, phrase):
+    passed, message = verdict(nb13.check_choose_strength(answer, SWEEP))
+    assert not passed and phrase in message, message
+
+
+def test_choose_strength_stub_and_missing_sweep():
+    def stub(sweep):
+        ...
+    passed, message = verdict(nb13.check_choose_strength(stub, SWEEP))
+    assert not passed and "Not solved yet" in message
+    passed, message = verdict(nb13.check_choose_strength(choose_right, None))
+    assert not passed and "sweep" in message

@@ -22,7 +22,7 @@ def verdict(result):
 @pytest.mark.parametrize("answer", [
     lambda x, rate: x * np.random.binomial(1, 1 - rate, size=x.shape) / (1 - rate),
     lambda x, rate: np.where(np.random.rand(*x.shape) >= rate, x / (1 - rate), 0.0),
-    lambda x, rate: (x * (np.random.default_rng(0).random(x.shape) < 1 - rate) / (1 - rate)).tolist(),
+    lambda x, rate: (x * (np.random.default_rng().random(x.shape) < 1 - rate) / (1 - rate)).tolist(),
 ])
 def test_right_dropout_passes(answer):
     assert verdict(check_dropout_forward(answer))[0]
@@ -43,6 +43,41 @@ def test_right_dropout_passes(answer):
 def test_typical_dropout_mistakes_are_named(answer, phrase):
     passed, message = verdict(check_dropout_forward(answer))
     assert not passed and phrase in message, message
+
+
+def seeded_inside(x, rate):
+    np.random.seed(0)
+    return x * np.random.binomial(1, 1 - rate, size=x.shape) / (1 - rate)
+
+
+@pytest.mark.parametrize("answer", [
+    lambda x, rate: x * (np.random.default_rng(0).random(x.shape) < 1 - rate) / (1 - rate),
+    seeded_inside,
+])
+def test_a_mask_that_is_the_same_on_every_call_is_refused(answer):
+    passed, message = verdict(check_dropout_forward(answer))
+    assert not passed and "mask is fixed" in message, message
+
+
+class FixedMask:
+    def __init__(self, rate):
+        self.rate = rate
+
+    def forward(self, inputs, training=True):
+        if not training:
+            self.output = inputs.copy()
+            return
+        rng = np.random.default_rng(0)  # the same mask at every step: pruning, not dropout
+        self.mask = (rng.random(inputs.shape) < 1 - self.rate) / (1 - self.rate)
+        self.output = inputs * self.mask
+
+    def backward(self, dvalues):
+        self.dinputs = dvalues * self.mask
+
+
+def test_a_layer_whose_mask_never_changes_is_refused():
+    passed, message = verdict(check_dropout_layer(FixedMask))
+    assert not passed and "mask is fixed" in message, message
 
 
 def test_the_checks_leave_the_global_random_state_alone():
@@ -159,3 +194,80 @@ def test_the_stubs_are_not_solved_yet():
 def test_quiz_has_one_explained_right_answer_per_question():
     quiz = nb14.quiz()
     assert len(quiz.questions) >= 4 and len({q.answer for q in quiz.questions}) >= 3
+
+
+# --- Exercise 3 ------------------------------------------------------------------------------
+
+RUNS = {(0.01, 0): np.array([[0.30, 0.90], [0.31, 0.91], [0.29, 0.92]]),
+        (0.01, 0.5): np.array([[0.20, 0.93], [0.21, 0.93], [0.22, 0.95]]),
+        (0.03, 0): np.array([[0.40, 0.90], [0.41, 0.88], [0.39, 0.86]]),
+        (0.03, 0.5): np.array([[0.30, 0.93], [0.31, 0.87], [0.29, 0.87]])}
+
+
+def paired_right(without, with_):
+    d = with_ - without
+    se = np.std(d, ddof=1) / np.sqrt(len(d))
+    return np.mean(d), se, bool(abs(np.mean(d)) > 2 * se)
+
+
+def paired_unpaired(without, with_):
+    se = np.sqrt(np.var(without, ddof=1) / len(without) + np.var(with_, ddof=1) / len(with_))
+    return np.mean(with_ - without), se, bool(abs(np.mean(with_ - without)) > 2 * se)
+
+
+def paired_sd(without, with_):
+    d = with_ - without
+    return np.mean(d), np.std(d, ddof=1), bool(abs(np.mean(d)) > 2 * np.std(d, ddof=1))
+
+
+def paired_ddof0(without, with_):
+    d = with_ - without
+    se = np.std(d) / np.sqrt(len(d))
+    return np.mean(d), se, bool(abs(np.mean(d)) > 2 * se)
+
+
+def paired_one_sided(without, with_):
+    d = with_ - without
+    se = np.std(d, ddof=1) / np.sqrt(len(d))
+    return np.mean(d), se, bool(np.mean(d) > 2 * se)
+
+
+def paired_wrong_sign(without, with_):
+    d = without - with_
+    se = np.std(d, ddof=1) / np.sqrt(len(d))
+    return np.mean(d), se, bool(abs(np.mean(d)) > 2 * se)
+
+
+def paired_always_true(without, with_):
+    d = with_ - without
+    return np.mean(d), np.std(d, ddof=1) / np.sqrt(len(d)), True
+
+
+def test_paired_difference_right_answer_passes_and_reports_the_learners_runs():
+    passed, message = verdict(nb14.check_paired_difference(paired_right, RUNS))
+    assert passed, message
+    assert "learning rate 0.01" in message and "learning rate 0.03" in message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (paired_unpaired, "independent samples"),
+    (paired_sd, "standard deviation of the differences"),
+    (paired_ddof0, "n - 1"),
+    (paired_one_sided, "either direction"),
+    (paired_wrong_sign, "wrong sign"),
+    (paired_always_true, "does not follow"),
+    (lambda w, x: (np.mean(x - w), 0.01), "three things"),
+    (lambda w, x: 1 / 0, "ZeroDivisionError"),
+])
+def test_paired_difference_mistakes_are_named(answer, phrase):
+    passed, message = verdict(nb14.check_paired_difference(answer, RUNS))
+    assert not passed and phrase in message, message
+
+
+def test_paired_difference_stub_and_missing_runs():
+    def stub(without, with_):
+        ...
+    passed, message = verdict(nb14.check_paired_difference(stub, RUNS))
+    assert not passed and "Not solved yet" in message
+    passed, message = verdict(nb14.check_paired_difference(paired_right, None))
+    assert not passed and "digits" in message

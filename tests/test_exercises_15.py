@@ -153,3 +153,63 @@ def test_quiz_answers_are_spread_and_explained():
     for q in quiz.questions:
         assert all(text.strip() for text in q.explanations)
         assert quiz.answer(quiz.questions.index(q), q.answer).startswith("Correct!")
+
+
+# --- Exercise 3: where the chained gradient dies ---------------------------------------------
+
+def chained_first_dead(z_values, dtype=np.float32, target=0.0):
+    sigmoid_layer, bce = Activation_Sigmoid(), Loss_BinaryCrossentropy()
+    for z in z_values:
+        sigmoid_layer.forward(np.array([[z]], dtype=dtype))
+        bce.backward(sigmoid_layer.output, np.array([[target]], dtype=dtype))
+        sigmoid_layer.backward(bce.dinputs)
+        if sigmoid_layer.dinputs[0, 0] == 0:
+            return z
+    return None
+
+
+def combined_never_dies(z_values):
+    for z in z_values:
+        p = 1 / (1 + np.exp(-np.float32(z)))
+        if p - 0 == 0:
+            return z
+    return None
+
+
+def index_not_value(z_values):
+    z = chained_first_dead(z_values)
+    return None if z is None else int(np.flatnonzero(z_values == z)[0])
+
+
+def below_a_small_number(z_values):
+    for z in z_values:
+        p = 1 / (1 + np.exp(-np.float32(z)))
+        if p * (1 - p) < 1e-4:
+            return z
+    return None
+
+
+def test_first_dead_z_right_answer_passes():
+    passed, message = verdict(nb15.check_first_dead_z(chained_first_dead))
+    assert passed, message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (lambda z_values: chained_first_dead(z_values, dtype=np.float64), "float64"),
+    (combined_never_dies, "combined class"),
+    (index_not_value, "position in the grid"),
+    (below_a_small_number, "exactly"),
+    (lambda z_values: 17.0, "is 16.7"),
+    (lambda z_values: [16.7, 17.0], "one z value"),
+    (lambda z_values: 1 / 0, "ZeroDivisionError"),
+])
+def test_first_dead_z_mistakes_are_named(answer, phrase):
+    passed, message = verdict(nb15.check_first_dead_z(answer))
+    assert not passed and phrase in message, message
+
+
+def test_first_dead_z_stub_is_not_solved():
+    def first_dead_z(z_values):
+        return ...
+    passed, message = verdict(nb15.check_first_dead_z(first_dead_z))
+    assert not passed and "Not solved yet" in message, message

@@ -115,6 +115,46 @@ def test_sigmoid_and_binary_crossentropy_chained_gradient_check(capsys):
     np.testing.assert_allclose(activation.dinputs, (activation.output - y_true) / z.size, rtol=1e-6)
 
 
+@pytest.mark.parametrize("outputs", [1, 3])
+def test_combined_sigmoid_binary_crossentropy_gradient_check(outputs, capsys):
+    """The combined class's (p - y) / (N J) against central differences, float64, below 1e-7."""
+    rng = np.random.default_rng(11)
+    z = rng.normal(scale=2.0, size=(5, outputs))
+    y_true = rng.integers(0, 2, size=(5, outputs)).astype(np.float64)
+    pair = network.Activation_Sigmoid_Loss_BinaryCrossentropy()
+    errors = network.gradient_check(pair, z, y_true, threshold=1e-7)
+    assert errors["inputs"] < 1e-7
+    p = 1 / (1 + np.exp(-z))
+    np.testing.assert_allclose(pair.dinputs, (p - y_true) / z.size, rtol=1e-9)
+
+
+def test_combined_sigmoid_binary_crossentropy_matches_the_two_classes():
+    pair = network.Activation_Sigmoid_Loss_BinaryCrossentropy()
+    z = np.array([[0.3, -1.2], [2.0, 0.1]])
+    y_true = np.array([[1, 0], [0, 1]])
+    loss = network.Loss_BinaryCrossentropy()
+    sigmoid = network.Activation_Sigmoid()
+    sigmoid.forward(z)
+    assert pair.forward(z, y_true) == pytest.approx(loss.calculate(sigmoid.output, y_true), rel=1e-12)
+    np.testing.assert_allclose(pair.output, sigmoid.output)
+
+
+def test_combined_does_not_stall_where_the_chained_pair_does():
+    """float32, sure and wrong: the chained gradient is 0 (p rounds to 1) or clipped; p - y is not."""
+    z = np.array([[20.0], [-20.0]], dtype=np.float32)
+    y_true = np.array([[0.0], [1.0]], dtype=np.float32)
+    sigmoid, loss = network.Activation_Sigmoid(), network.Loss_BinaryCrossentropy()
+    sigmoid.forward(z)
+    loss.backward(sigmoid.output, y_true)
+    sigmoid.backward(loss.dinputs)
+    assert sigmoid.dinputs[0, 0] == 0.0
+    assert abs(sigmoid.dinputs[1, 0]) < 0.05
+    pair = network.Activation_Sigmoid_Loss_BinaryCrossentropy()
+    pair.forward(z, y_true)
+    pair.backward(pair.output, y_true)
+    np.testing.assert_allclose(pair.dinputs, [[0.5], [-0.5]], atol=1e-6)
+
+
 # --- Activation_Linear, Loss_MeanSquaredError, Loss_MeanAbsoluteError (notebook 16) -----------
 
 Y_TRUE = np.array([[1.0, 2.0], [0.0, -1.0], [0.5, 0.5]])

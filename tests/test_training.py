@@ -189,6 +189,39 @@ def test_restore_best_puts_back_the_weights_of_the_lowest_validation_loss():
         assert np.array_equal(a.weights, b.weights) and np.array_equal(a.biases, b.biases)
 
 
+def test_monitor_accuracy_restores_the_weights_of_the_highest_validation_accuracy():
+    X, y, X_val, y_val, layers, loss_activation = split_network()
+    X_val = X_val + 0.3
+    options = dict(epochs=300, print_every=0, validation_data=(X_val, y_val))
+    history = train(layers, loss_activation, Optimizer_Adam(learning_rate=0.05), X, y, restore_best=True,
+                    monitor="accuracy", **options)
+    best = history["best_epoch"]
+    accuracies = history["validation_accuracy"]
+    assert best == int(np.argmax(accuracies))  # the first epoch that reached the highest accuracy
+    assert evaluate(layers, X_val, y_val)[1] == pytest.approx(max(accuracies))
+    # The default still chooses by the loss, and gives the same run as before.
+    X, y, _, y_val, layers_l, loss_l = split_network()
+    by_loss = train(layers_l, loss_l, Optimizer_Adam(learning_rate=0.05), X, y, restore_best=True, **options)
+    assert by_loss["best_epoch"] == int(np.argmin(by_loss["validation_loss"]))
+    assert by_loss["validation_loss"] == history["validation_loss"]
+
+
+def test_monitor_accuracy_with_patience_stops_after_the_best_accuracy():
+    X, y, X_val, y_val, layers, loss_activation = split_network()
+    history = train(layers, loss_activation, Optimizer_Adam(learning_rate=0.05), X, y, epochs=300, print_every=0,
+                    validation_data=(X_val + 0.3, y_val), restore_best=True, patience=15, monitor="accuracy")
+    best = history["best_epoch"]
+    assert history["epoch"][-1] == best + 15 or history["epoch"][-1] == 299
+    assert max(history["validation_accuracy"][best + 1:], default=0) <= history["validation_accuracy"][best]
+
+
+def test_monitor_must_be_loss_or_accuracy():
+    X, y, X_val, y_val, layers, loss_activation = split_network()
+    with pytest.raises(ValueError, match="monitor"):
+        train(layers, loss_activation, Optimizer_SGD(), X, y, epochs=2, print_every=0,
+              validation_data=(X_val, y_val), monitor="val_acc")
+
+
 class CountingDropout:
     """A layer with a training flag that records how it was called."""
 

@@ -2,6 +2,9 @@
 
 * `check_regularization_gradient(regularization_gradient)`: the gradient of the penalty
   `l1 * sum(|w|) + l2 * sum(w**2)` with respect to the weights.
+* `check_choose_strength(choose_strength, sweep)`: the L2 strength with the lowest mean
+  validation loss, and whether it beats no penalty by more than two standard errors of the
+  paired difference; judged on fixed cases and on the learner's own sweep.
 * `check_early_stopping(early_stopping)`: the best epoch and the stopping epoch of early
   stopping with a patience, from a list of validation losses.
 
@@ -15,10 +18,11 @@ import numpy as np
 from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
 from ..quiz import Question, Quiz
 
-__all__ = ["check_regularization_gradient", "check_early_stopping", "quiz"]
+__all__ = ["check_regularization_gradient", "check_choose_strength", "check_early_stopping", "quiz"]
 
 GRADIENT_TITLE = "Exercise 1: the penalty's gradient"
-STOPPING_TITLE = "Exercise 2: when would patience stop?"
+CHOOSE_TITLE = "Exercise 2: choose the strength on validation"
+STOPPING_TITLE = "Exercise 3: when would patience stop?"
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
 
 
@@ -105,7 +109,21 @@ STOPPING_CASES = [
     ([0.9, 0.6, 0.6, 0.6, 0.6, 0.7], 3),
     ([1.0, 0.9, 0.8, 0.7, 0.6], 2),
     ([1.0, 0.8, 0.9, 0.95, 0.7, 0.75, 0.8, 0.85, 0.9], 3),
+    ([1.0, 0.5, 0.6, 0.55, 0.58, 0.57, 0.59], 3),  # small dips that never beat the best
 ]
+
+
+def _since_last_decrease(losses, patience):
+    """The typical mistake: count the epochs since the loss last went down, not since the best."""
+    best, last_decrease = 0, 0
+    for epoch, loss in enumerate(losses):
+        if epoch and loss < losses[epoch - 1]:
+            last_decrease = epoch
+        if loss < losses[best]:
+            best = epoch
+        if epoch - last_decrease >= patience:
+            return best, epoch
+    return best, len(losses) - 1
 
 
 def _pair(answer, context):
@@ -127,6 +145,105 @@ def _pair(answer, context):
 def _short(value, limit=60):
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --- Exercise 2: choose the strength on validation ------------------------------------------
+
+def _rows(table):
+    return {float(strength): np.asarray(rows, dtype=float) for strength, rows in table.items()}
+
+
+# {strength: one (validation loss, validation accuracy) row per seed}, made so that each typical
+# mistake gives a different answer.
+CHOOSE_CASES = [
+    {0.0: [[1.2, 0.70], [1.4, 0.68], [1.0, 0.72]], 1e-4: [[1.1, 0.71], [1.28, 0.69], [0.92, 0.73]],
+     1e-3: [[1.15, 0.75], [1.35, 0.74], [0.95, 0.76]]},     # paired: clear; unpaired: not
+    {0.0: [[0.5, 0.80], [0.6, 0.80], [0.55, 0.80]], 1e-4: [[0.6, 0.81], [0.65, 0.81], [0.6, 0.81]],
+     1e-3: [[0.9, 0.70], [1.0, 0.70], [0.95, 0.70]]},        # no penalty is best
+    {0.0: [[1.0, 0.70], [0.8, 0.70], [1.2, 0.70]], 1e-3: [[0.7, 0.70], [1.0, 0.70], [1.0, 0.70]]},  # noise
+]
+
+
+def _choose(table):
+    table = _rows(table)
+    best = min(table, key=lambda strength: table[strength][:, 0].mean())
+    differences = table[best][:, 0] - table[0.0][:, 0]
+    standard_error = differences.std(ddof=1) / np.sqrt(len(differences))
+    return best, bool(differences.mean() < -2 * standard_error)
+
+
+def _choose_answer(choose_strength, table):
+    context = "choose_strength(sweep)"
+    answer = call_learner(choose_strength, {k: np.array(v, dtype=float) for k, v in table.items()},
+                          timeout=TIMEOUT, name="choose_strength", context=context)
+    if answer is None or answer is Ellipsis or (isinstance(answer, tuple) and Ellipsis in answer):
+        raise LearnerError("`choose_strength` still returns `...` or None.", unsolved=True)
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise LearnerError(f"{context} should return two things, (strength, clearly_better); got {_short(answer)}.")
+    strength, clearly = answer
+    try:
+        strength = float(strength)
+    except (TypeError, ValueError):
+        raise LearnerError(f"{context}: the strength must be a number, one of the sweep's keys.") from None
+    if not isinstance(clearly, (bool, np.bool_)):
+        raise LearnerError(f"{context}: `clearly_better` must be True or False, got {_short(clearly)}.")
+    return strength, bool(clearly)
+
+
+def _same(a, b):
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b)) + 1e-15
+
+
+def _diagnose_choice(answer, table):
+    strength, clearly = answer
+    rows = _rows(table)
+    best, right_clearly = _choose(table)
+    if not any(_same(strength, key) for key in rows):
+        return f"{strength:g} is not one of the strengths in the sweep: choose one of {sorted(rows)}."
+    if not _same(strength, best):
+        by_accuracy = max(rows, key=lambda k: rows[k][:, 1].mean())
+        worst = max(rows, key=lambda k: rows[k][:, 0].mean())
+        if _same(strength, by_accuracy):
+            return ("you chose by the validation accuracy. The exercise chooses by the mean validation "
+                    "loss (column 0), the quantity training minimises; accuracy can pick another strength.")
+        if _same(strength, worst):
+            return "you chose the strength with the highest validation loss; the best has the lowest."
+        return (f"the strength with the lowest mean validation loss is {best:g}: average column 0 "
+                "over the seeds for each strength, then take the smallest.")
+    if clearly != right_clearly:
+        if _same(best, 0.0):
+            return "no penalty is the best here, and it cannot be clearly better than itself: False."
+        differences = rows[best][:, 0] - rows[0.0][:, 0]
+        unpaired = np.sqrt(rows[best][:, 0].var(ddof=1) / len(differences)
+                           + rows[0.0][:, 0].var(ddof=1) / len(differences))
+        if clearly == bool(differences.mean() < -2 * unpaired):
+            return ("your verdict treats the two strengths as independent samples. Each seed gave both "
+                    "the same start: take the differences seed by seed, then their standard error "
+                    "(np.std(differences, ddof=1) / sqrt(number of seeds)).")
+        return ("the verdict is wrong: `clearly_better` is whether the mean paired difference "
+                "(chosen minus none) in validation loss is below -2 standard errors.")
+    return None
+
+
+@guarded(CHOOSE_TITLE)
+def check_choose_strength(choose_strength, sweep):
+    """Check `choose_strength(sweep) -> (strength, clearly_better)` on fixed cases and on `sweep`,
+    a dict {strength: array of (validation loss, validation accuracy) per seed} with 0 in it."""
+    try:
+        own = {float(k): np.asarray(v, dtype=float) for k, v in sweep.items()}
+        if 0.0 not in own or any(v.ndim != 2 or v.shape[1] != 2 for v in own.values()):
+            raise ValueError
+    except (AttributeError, TypeError, ValueError):
+        return failed(CHOOSE_TITLE, "pass the notebook's `sweep` as the second argument.")
+    for where, table in [(f"test case {n + 1}", case) for n, case in enumerate(CHOOSE_CASES)] + [("your sweep", own)]:
+        answer = _choose_answer(choose_strength, table)
+        problem = _diagnose_choice(answer, table)
+        if problem:
+            return failed(CHOOSE_TITLE, f"on {where}: {problem}")
+    best, clearly = _choose(own)
+    return passed(CHOOSE_TITLE, f"right on the test cases and on your sweep: {best:g} has the lowest mean "
+                  "validation loss, and its gain over no penalty is "
+                  + ("more than two standard errors." if clearly else "within two standard errors."))
 
 
 @guarded(STOPPING_TITLE)
@@ -158,6 +275,10 @@ def check_early_stopping(early_stopping):
         if best == right_best and stop < right_stop:
             return failed(STOPPING_TITLE, f"{where} It stopped too early. Count the epochs since the "
                           "best epoch, not the epochs since the loss last went down or up.")
+        if best == right_best and stop > right_stop and (best, stop) == _since_last_decrease(losses, patience):
+            return failed(STOPPING_TITLE, f"{where} It counts the epochs since the loss last went down. "
+                          "A small dip that does not beat the best loss is not an improvement: count the "
+                          "epochs since the best epoch.")
         if stop == len(losses) - 1 and right_stop < stop:
             return failed(STOPPING_TITLE, f"{where} It never stopped: once `patience` epochs have passed "
                           "since the best epoch, return at once.")

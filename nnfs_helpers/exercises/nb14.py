@@ -4,6 +4,9 @@
   `rate` of the entries, scale the kept ones by 1 / (1 - rate).
 * `check_dropout_layer(Dropout)`: a dropout layer class: forward with a training flag, and a
   backward pass through the mask of the forward pass.
+* `check_paired_difference(paired_difference, runs)`: Exercise 3, the difference between two
+  settings paired by seed, its standard error, and whether it exceeds two standard errors; judged
+  on fixed cases and on the learner's own runs.
 
 Both checks are statistical: they drop from 100,000 entries, so the fraction dropped has a
 standard error of about 0.0015; the checks allow 0.01 (about 7 standard errors). NumPy's global
@@ -18,10 +21,11 @@ import numpy as np
 from ..checking import LearnerError, call_learner, failed, guarded, passed, to_array
 from ..quiz import Question, Quiz
 
-__all__ = ["check_dropout_forward", "check_dropout_layer", "quiz"]
+__all__ = ["check_dropout_forward", "check_dropout_layer", "check_paired_difference", "quiz"]
 
 FORWARD_TITLE = "Exercise 1: inverted dropout"
 LAYER_TITLE = "Exercise 2: a dropout layer"
+PAIRED_TITLE = "Exercise 3: larger than its noise?"
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
 SHAPE = (400, 250)  # 100,000 entries
 TOLERANCE = 0.01    # on the fraction dropped; its standard error is at most 0.0016
@@ -101,6 +105,16 @@ def _diagnose_forward(output, inputs, rate, what):
             f"1 / (1 - rate) = {1 / keep:.4g}.")
 
 
+FIXED_MASK = ("drops exactly the same entries on two calls with the same inputs: the mask is fixed, "
+              "which is pruning, not dropout. Every call (every training step) must draw a new random "
+              "mask: do not create a generator with a fixed seed, or call np.random.seed, inside it.")
+
+
+def _same_mask(first, second):
+    """True when two outputs drop exactly the same entries (a mask that never changes)."""
+    return bool(np.array_equal(np.isclose(first, 0.0, atol=1e-12), np.isclose(second, 0.0, atol=1e-12)))
+
+
 @guarded(FORWARD_TITLE)
 def check_dropout_forward(dropout_forward):
     """Check `dropout_forward(inputs, rate)` -> inputs with a fraction `rate` dropped, the rest scaled."""
@@ -118,6 +132,11 @@ def check_dropout_forward(dropout_forward):
             if abs(mean_ratio - 1) > 0.02:  # the standard error of this mean is below 0.004
                 return failed(FORWARD_TITLE, f"on average the output is {mean_ratio:.3f} times the input, "
                               "but inverted dropout keeps the expected value: 1.")
+            again = _array(call_learner(dropout_forward, inputs.copy(), rate, timeout=TIMEOUT,
+                                        name="dropout_forward", context=context),
+                           f"the result of a second call {context}", "Did you forget the `return`?")
+            if _same_mask(output, again):
+                return failed(FORWARD_TITLE, f"{context} {FIXED_MASK}")
     return passed(FORWARD_TITLE, "the right fraction dropped at rates 0.3, 0.5 and 0.1, and the kept "
                   "entries scaled by 1 / (1 - rate): on average the output equals the input.")
 
@@ -171,6 +190,10 @@ def check_dropout_layer(Dropout):
             return failed(LAYER_TITLE, "backward's dinputs is not dvalues * mask, the same scaled mask as "
                           "the forward pass (output = inputs * mask, so d output / d inputs = mask).")
 
+        call_learner(forward, inputs.copy(), timeout=TIMEOUT, name="forward",
+                     context="a second layer.forward(inputs)")
+        if _same_mask(output, _attribute(layer, "output", "a second forward")):
+            return failed(LAYER_TITLE, f"forward {FIXED_MASK}")
         call_learner(forward, inputs.copy(), training=False, timeout=TIMEOUT, name="forward",
                      context="layer.forward(inputs, training=False)")
         evaluation = _attribute(layer, "output", "forward(inputs, training=False)")
@@ -183,6 +206,102 @@ def check_dropout_layer(Dropout):
                           "no dropout at evaluation. (Did forward ignore the `training` flag?)")
     return passed(LAYER_TITLE, "forward drops and rescales in training, backward reuses the forward "
                   "mask, and evaluation passes everything through.")
+
+
+# --- Exercise 3: is a difference larger than its noise? ---------------------------------------
+
+# Accuracy pairs (without, with) chosen so that each typical mistake gives a different answer.
+_PAIRED_CASES = [
+    (np.array([0.90, 0.80, 0.85]), np.array([0.92, 0.821, 0.869])),  # paired: clear; unpaired: not
+    (np.array([0.90, 0.88, 0.86]), np.array([0.91, 0.91, 0.91])),    # beyond 2 SE but not 2 SD
+    (np.array([0.91, 0.90, 0.92]), np.array([0.90, 0.87, 0.88])),    # a clear decrease
+    (np.array([0.90, 0.88, 0.86]), np.array([0.93, 0.87, 0.87])),    # within the noise
+]
+
+
+def _paired(without, with_):
+    difference = with_ - without
+    standard_error = difference.std(ddof=1) / np.sqrt(len(difference))
+    return float(difference.mean()), float(standard_error), bool(abs(difference.mean()) > 2 * standard_error)
+
+
+def _paired_answer(paired_difference, without, with_):
+    context = "paired_difference(without, with_)"
+    answer = call_learner(paired_difference, without.copy(), with_.copy(), timeout=TIMEOUT,
+                          name="paired_difference", context=context)
+    if answer is None or answer is Ellipsis:
+        raise LearnerError("paired_difference returned nothing. Return (difference, standard_error, exceeds).",
+                           unsolved=True)
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+        raise LearnerError(f"{context} should return three things, (difference, standard_error, exceeds); "
+                           f"got {type(answer).__name__} {answer!r:.80}.")
+    difference, standard_error, exceeds = answer
+    try:
+        difference, standard_error = float(difference), float(standard_error)
+    except (TypeError, ValueError):
+        raise LearnerError(f"{context}: the difference and its standard error must be numbers.") from None
+    if not isinstance(exceeds, (bool, np.bool_)):
+        raise LearnerError(f"{context}: `exceeds` must be True or False, got {exceeds!r:.40}.")
+    return difference, standard_error, bool(exceeds)
+
+
+def _diagnose_paired(answer, without, with_):
+    difference, standard_error, exceeds = answer
+    expected = _paired(without, with_)
+    d = with_ - without
+    close = lambda a, b: np.isclose(a, b, rtol=1e-6, atol=1e-9)  # noqa: E731
+    if not close(difference, expected[0]):
+        if close(difference, -expected[0]):
+            return "the difference has the wrong sign: take `with_ - without`, so that a gain shows as positive."
+        return (f"the difference should be the mean of the paired differences with_ - without, "
+                f"{expected[0]:+.4f}; got {difference:+.4f}.")
+    if not close(standard_error, expected[1]):
+        unpaired = np.sqrt(without.var(ddof=1) / len(d) + with_.var(ddof=1) / len(d))
+        if close(standard_error, unpaired):
+            return ("your standard error treats the two settings as independent samples. Each seed gives "
+                    "both runs the same start, so pair them: take the differences seed by seed, then the "
+                    "standard error of those differences. Pairing removes what the seeds share.")
+        if close(standard_error, d.std(ddof=1)):
+            return ("that is the standard deviation of the differences; the standard error of their mean "
+                    "divides it by the square root of the number of seeds.")
+        if close(standard_error, d.std() / np.sqrt(len(d))):
+            return ("your standard deviation divides by n; with a handful of seeds use the sample "
+                    "standard deviation, which divides by n - 1 (np.std(..., ddof=1)).")
+        return (f"the standard error of the mean difference should be {expected[1]:.4f}; got "
+                f"{standard_error:.4f}. Take the differences seed by seed first.")
+    if exceeds != expected[2]:
+        if exceeds == (difference > 2 * standard_error):
+            return ("a difference counts in either direction: compare its size, |difference|, with two "
+                    "standard errors (a decrease can exceed its noise too).")
+        return ("your verdict does not follow from your own numbers: `exceeds` is whether "
+                "|difference| > 2 * standard_error.")
+    return None
+
+
+@guarded(PAIRED_TITLE)
+def check_paired_difference(paired_difference, runs):
+    """Check `paired_difference(without, with_) -> (difference, standard_error, exceeds)` on fixed
+    cases, then on `runs` ({(learning_rate, dropout_rate): array of (loss, accuracy) per seed})."""
+    cases = [(without, with_, "a test case") for without, with_ in _PAIRED_CASES]
+    try:
+        learning_rates = sorted({key[0] for key in runs if key[1] == 0})
+        own = [(np.asarray(runs[rate, 0])[:, 1], np.asarray(runs[rate, 0.5])[:, 1], f"your runs at learning rate {rate}")
+               for rate in learning_rates]
+    except (TypeError, KeyError, IndexError, AttributeError):
+        return failed(PAIRED_TITLE, "pass the notebook's `digits` results as the second argument.")
+    if not own:
+        return failed(PAIRED_TITLE, "pass the notebook's `digits` results as the second argument.")
+    verdicts = []
+    for without, with_, where in cases + own:
+        answer = _paired_answer(paired_difference, without, with_)
+        problem = _diagnose_paired(answer, without, with_)
+        if problem:
+            return failed(PAIRED_TITLE, f"on {where} (without {np.round(without, 4).tolist()}, with "
+                          f"{np.round(with_, 4).tolist()}): {problem}")
+        if where.startswith("your"):
+            verdicts.append(f"{where}: {answer[0]:+.3f} ± {answer[1]:.3f}, "
+                            + ("beyond two standard errors" if answer[2] else "within two standard errors"))
+    return passed(PAIRED_TITLE, "right on the test cases and on your own runs. " + "; ".join(verdicts) + ".")
 
 
 # --- Quiz ------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@
   what its forward pass saved.
 * `check_binary_crossentropy(binary_crossentropy)`: Exercise 2, the binary cross-entropy of
   every sample (clipped, mean over the outputs).
+* `check_first_dead_z(first_dead_z)`: Exercise 3, the first z of a grid at which the chained
+  sigmoid and binary cross-entropy backward passes give a gradient of exactly 0 in float32.
 * `quiz()`: the notebook's quiz.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer. The
@@ -13,14 +15,15 @@ generator, so NumPy's global random state is left as it was.
 
 import numpy as np
 
-from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, to_array
+from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
 from ..quiz import Question, Quiz
 
-__all__ = ["check_sigmoid_backward", "check_binary_crossentropy", "quiz"]
+__all__ = ["check_sigmoid_backward", "check_binary_crossentropy", "check_first_dead_z", "quiz"]
 
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
 SIGMOID_TITLE = "Exercise 1: sigmoid backward"
 BCE_TITLE = "Exercise 2: binary cross-entropy"
+DEAD_TITLE = "Exercise 3: where the chained gradient dies"
 
 
 def _sigmoid(z):
@@ -146,6 +149,61 @@ def check_binary_crossentropy(binary_crossentropy):
         Mistake(np.mean(_elementwise(_EDGE_PRED, _EDGE_TRUE, 1e-15, 1 - 1e-15), axis=-1),
                 "Finite, but clipped at 1e-15: the course clips at 1e-7 (and 1 - 1e-7), as notebook 05 did."),
     ])
+
+
+# --- Exercise 3: where the chained gradient dies ----------------------------------------------
+
+# Grids the check runs: coarse, fine (the answer is not a whole number), and one where it never dies.
+DEAD_GRIDS = [np.arange(0.0, 40.0, 1.0), np.linspace(16.0, 18.0, 21), np.arange(-5.0, 10.0, 0.5)]
+
+
+def _first_dead(grid, dtype=np.float32):
+    """The first z whose sigmoid rounds to exactly 1 in `dtype`: there p * (1 - p) = 0."""
+    for z in grid:
+        if 1 / (1 + np.exp(-dtype(z))) == 1:
+            return float(z)
+    return None
+
+
+@guarded(DEAD_TITLE)
+def check_first_dead_z(first_dead_z):
+    """Check `first_dead_z(z_values) -> the first z with a chained gradient of exactly 0, or None`."""
+    for grid in DEAD_GRIDS:
+        context = f"first_dead_z(np.linspace({grid[0]:g}, {grid[-1]:g}, {len(grid)}))"
+        answer = call_learner(first_dead_z, grid.copy(), timeout=TIMEOUT, name="first_dead_z", context=context)
+        expected = _first_dead(grid)
+        if answer is Ellipsis:
+            raise LearnerError("`first_dead_z` still returns `...`.", unsolved=True)
+        if answer is None and expected is None:
+            continue
+        if answer is None:
+            return failed(DEAD_TITLE, f"{context} returned None, but the chained gradient is exactly 0 from "
+                          f"z = {expected:g} on. If you used the combined class or p - y, that is the fix, not "
+                          "the experiment: chain the loss's backward pass and the sigmoid's. And keep z in "
+                          "float32 (np.float32), as in the course's networks.")
+        try:
+            value = float(np.asarray(answer).reshape(()))
+        except (TypeError, ValueError):
+            return failed(DEAD_TITLE, f"{context} should return one z value from the grid (or None), got "
+                          f"{answer!r:.60}.")
+        if expected is not None and abs(value - expected) < 1e-9:
+            continue
+        if expected is None:
+            return failed(DEAD_TITLE, f"{context} returned {value:g}, but on this grid the chained gradient never "
+                          "reaches exactly 0: return None.")
+        in_float64 = _first_dead(grid, np.float64)
+        if in_float64 is not None and abs(value - in_float64) < 1e-9:
+            return failed(DEAD_TITLE, f"{context} returned {value:g}: that is where float64 rounds the sigmoid to "
+                          "1. The course's networks run in float32 (np.float32(z)), where it happens much sooner.")
+        if float(value).is_integer() and 0 <= value < len(grid) and abs(grid[int(value)] - expected) < 1e-9:
+            return failed(DEAD_TITLE, f"{context} returned {value:g}, the position in the grid; return the z value "
+                          "itself, z_values[i].")
+        return failed(DEAD_TITLE, f"{context} returned {value:g}, but the first z with a chained gradient of "
+                      f"exactly 0 is {expected:g}. Compare the gradient with 0 exactly (== 0), not with a small "
+                      "number, and stop at the first one.")
+    return passed(DEAD_TITLE, "right on a coarse grid, a fine one and one where the gradient never dies. The "
+                  "chained gradient dies exactly where float32 rounds the sigmoid to 1, a little above z = 16.6: "
+                  "p * (1 - p) is then 0, and no clip of the loss can bring it back.")
 
 
 # --- Quiz -------------------------------------------------------------------------------------
