@@ -351,3 +351,18 @@ def test_the_file_methods_are_the_ones_notebook_20_adds(tmp_path):
     model.save(str(tmp_path / "x.model"))
     assert isinstance(Model.load(str(tmp_path / "x.model")), Model)
 
+
+
+@pytest.mark.parametrize("loss, head", [(Loss_BinaryCrossentropy, Activation_Sigmoid),
+                                        (Loss_MeanSquaredError, Activation_Linear)])
+def test_one_output_head_refuses_one_dimensional_targets(loss, head):
+    model = build([Layer_Dense(2, 8), Activation_ReLU(), Layer_Dense(8, 1), head()], loss(),
+                  Optimizer_Adam(learning_rate=0.01), Accuracy_Categorical(binary=True) if head is Activation_Sigmoid
+                  else Accuracy_Regression())
+    X = np.random.randn(50, 2)
+    y = (X[:, 0] > 0).astype(int)
+    for call in (lambda: model.train(X, y, epochs=1, print_every=0), lambda: model.evaluate(X, y),
+                 lambda: model.train(X, y.reshape(-1, 1), epochs=1, print_every=0, validation_data=(X, y))):
+        with pytest.raises(ValueError, match=r"reshape\(-1, 1\)"):
+            call()
+    model.train(X, y.reshape(-1, 1), epochs=1, print_every=0)  # a column is fine
