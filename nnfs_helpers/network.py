@@ -899,6 +899,33 @@ for _name in ("save_parameters", "load_parameters", "save"):
 Model.load = staticmethod(_written_in_notebook_20("load"))
 
 
+# ---- from notebooks/18_model_class.ipynb ----
+def _with_training_flag(forward):
+    """forward(inputs) that also accepts the book's forward(inputs, training); the flag is ignored."""
+    def forward_with_flag(self, inputs, training=False):
+        return forward(self, inputs)
+    forward_with_flag.without_flag = forward
+    return forward_with_flag
+
+
+for _layer_class in (Layer_Dense, Activation_ReLU, Activation_Softmax, Activation_Sigmoid, Activation_Linear):
+    _plain_forward = getattr(_layer_class.forward, "without_flag", _layer_class.forward)  # safe to run twice
+    _layer_class.forward = _with_training_flag(_plain_forward)
+
+
+def _one_or_all_layers(per_layer):
+    """regularization_loss(layer) as before; with no layer, the sum over the remembered trainable layers."""
+    def regularization_loss(self, layer=None):
+        if layer is None:
+            return sum(per_layer(self, each) for each in self.trainable_layers)
+        return per_layer(self, layer)
+    regularization_loss.per_layer = per_layer
+    return regularization_loss
+
+
+Loss.regularization_loss = _one_or_all_layers(getattr(Loss.regularization_loss, "per_layer", Loss.regularization_loss))
+
+
 # ---- from notebooks/20_save_load_predict.ipynb ----
 import copy
 import hashlib
