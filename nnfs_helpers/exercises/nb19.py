@@ -147,18 +147,17 @@ def quiz():
     return Quiz([
         Question(
             "Why does this notebook keep a validation set and a test set, instead of one held-out set?",
-            ["Choosing settings by a set's accuracy makes that set's number optimistic; the untouched test "
-             "set still estimates the accuracy on new data honestly.",
+            ["Choosing settings by a set's score makes that score optimistic; an untouched test set stays honest.",
              "Because the test set must be larger than the validation set, so it needs its own samples.",
-             "Because training on the validation set after the search would be cheating; the test set is "
-             "where the final model is trained.",
+             "Because training on the validation set after the search would be cheating, so the final model "
+             "is trained on the test set instead.",
              "Because the validation set is drawn from the training data, so it cannot tell anything new."],
             answer=0,
             explanations=[
                 "Right: the winner of a search won partly by luck on the validation samples; the test set took "
                 "no part in any choice.",
                 "Both are 360 images here; the sizes do not decide it, their roles do.",
-                "Nothing is trained on the test set: it is only ever used to measure, once.",
+                "Nothing is trained on the test set: it is only ever used to measure, at the end.",
                 "The validation samples are held out from training; they do tell something new, until they are "
                 "used to choose."]),
         Question(
@@ -166,7 +165,7 @@ def quiz():
             ["Because the softmax output needs inputs between -1 and 1 to give valid probabilities.",
              "Because the loss can only be computed for inputs between -1 and 1, and is NaN otherwise.",
              "Because integers cannot be multiplied by the float weights of the first layer in NumPy.",
-             "So that inputs are of the size the starting weights and the learning rate were chosen for."],
+             "So inputs have the size the starting weights and learning rate were chosen for."],
             answer=3,
             explanations=[
                 "The softmax gives probabilities for any inputs; it never sees the pixels directly.",
@@ -191,9 +190,8 @@ def quiz():
             "Why is the learning rate drawn as 10 to the power of a uniform number, rather than uniformly "
             "between 0.0001 and 0.1?",
             ["Because negative learning rates must be avoided, and a power of 10 is always positive.",
-             "Because Adam only accepts learning rates that are exact powers of 10.",
-             "Uniform draws would put almost all tries above 0.01; on a log scale each factor of 10 gets an "
-             "equal share.",
+             "Because Adam only accepts learning rates that are exact powers of 10, such as 0.001 or 0.01.",
+             "Uniform draws land mostly above 0.01; a log scale gives each factor of 10 an equal share.",
              "Because the power makes every run use a different seed."],
             answer=2,
             explanations=[
