@@ -3,6 +3,8 @@
 * `check_split_data(split_data)`: Exercise 1, shuffle and split into training, validation and
   test sets.
 * `check_confusion_matrix(confusion_matrix)`: Exercise 2, count true against predicted classes.
+* `check_l2_verdict(my_runs, my_verdict, X_val, y_val)`: Exercise 3, the learner's own experiment
+  (three trained Models without and with L2) and the conclusion drawn from it.
 * `quiz()`: the notebook's quiz.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer. The checks
@@ -13,12 +15,16 @@ import numpy as np
 
 from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
 from ..quiz import Question, Quiz
+from .nb18 import judge_runs
 
-__all__ = ["check_split_data", "check_confusion_matrix", "quiz"]
+__all__ = ["check_split_data", "check_confusion_matrix", "check_l2_verdict", "quiz"]
 
 TIMEOUT = 5.0  # seconds a learner's function may run (tests lower it)
 SPLIT_TITLE = "Exercise 1: training, validation and test sets"
 CONFUSION_TITLE = "Exercise 2: the confusion matrix"
+L2_TITLE = "Exercise 3: does the L2 penalty help here?"
+L2_VERDICTS = ("without L2", "with L2", "no clear difference")
+L2_STRENGTH, L2_LEARNING_RATE, L2_STEPS = 1e-3, 0.005, 20 * 34  # 20 epochs of 34 batches of 1,077 images
 
 _N, _N_VALIDATION, _N_TEST = 50, 10, 12
 
@@ -138,6 +144,33 @@ def check_confusion_matrix(confusion_matrix):
                 "Each entry is 0 or 1: a pair seen twice must count 2. Add 1 for every sample (`+= 1`) "
                 "instead of setting the entry to 1."),
     ])
+
+
+def _l2_settings(l2, model):
+    layer = model.trainable_layers[0] if model.trainable_layers else None
+    strength = getattr(layer, "weight_regularizer_l2", None)
+    if not isinstance(strength, (int, float)) or abs(strength - l2) > 1e-12:
+        return (f"has weight_regularizer_l2={strength!r} on its first layer; these runs use {l2}: "
+                f"build_model({L2_LEARNING_RATE}, {l2}).")
+    optimizer = getattr(model, "optimizer", None)
+    if abs(getattr(optimizer, "learning_rate", 0) - L2_LEARNING_RATE) > 1e-12:
+        return (f"has the learning rate {getattr(optimizer, 'learning_rate', None)!r}; the experiment uses "
+                f"{L2_LEARNING_RATE} for every run, so that only the L2 strength differs.")
+    steps = getattr(optimizer, "iterations", None)
+    if steps != L2_STEPS:
+        return (f"made {steps} optimiser steps; 20 epochs in batches of 32 on the 1,077 training images make "
+                f"{L2_STEPS}. Train each new model once: train(X_train, y_train, epochs=EPOCHS, batch_size=BATCH_SIZE).")
+    return None
+
+
+@guarded(L2_TITLE)
+def check_l2_verdict(my_runs, my_verdict, X_val, y_val):
+    """Check Exercise 3: three Models without L2 (key 0) and three with L2 of 1e-3, trained at the
+    learning rate 0.005 for 20 epochs, and the verdict their validation accuracies support."""
+    return judge_runs(L2_TITLE, my_runs, my_verdict, X_val, y_val, keys=(0, L2_STRENGTH),
+                      names=("without L2", f"L2 = {L2_STRENGTH:g}"), settings=_l2_settings, verdicts=L2_VERDICTS,
+                      describe="Compare the two means with the standard error of their difference, "
+                               "sqrt(s1**2 / n1 + s2**2 / n2), where s is the standard deviation over the seeds.")
 
 
 # --- Quiz -------------------------------------------------------------------------------------
