@@ -755,6 +755,13 @@ def _check_data(X, y, name="X"):
                          f"got {type(y).__name__} with shape {getattr(y, 'shape', None)}")
 
 
+def _check_targets(model, y, name="y"):
+    # Notebook 15's trap: a 1-D y against (n, 1) outputs broadcasts into an (n, n) table.
+    if y.ndim == 1 and model.trainable_layers and model.trainable_layers[-1].weights.shape[1] == 1:
+        raise ValueError(f"the network has one output per sample, so {name} must be a column of shape "
+                         f"({len(y)}, 1), got shape {y.shape}: use {name}.reshape(-1, 1)")
+
+
 def _check_count(name, value, smallest, allow_none=False):
     if value is None and allow_none:
         return
@@ -772,6 +779,7 @@ def train(self, X, y, *, epochs=1, batch_size=None, print_every=1, validation_da
     print a summary every `print_every` epochs (0: never); return the history."""
     _check_ready(self, training=True)
     _check_data(X, y)
+    _check_targets(self, y)
     _check_count("epochs", epochs, 0)
     _check_count("batch_size", batch_size, 1, allow_none=True)
     _check_count("print_every", print_every, 0)
@@ -779,6 +787,7 @@ def train(self, X, y, *, epochs=1, batch_size=None, print_every=1, validation_da
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise TypeError(f"validation_data must be a pair (X_val, y_val), got {type(validation_data).__name__}")
         _check_data(*validation_data, name="validation_data[0]")
+        _check_targets(self, validation_data[1], name="y_val")
     self.accuracy.init(y)
     steps = 1 if batch_size is None else -(-len(X) // batch_size)  # rounded up: a last, smaller batch
     history = {"epoch": [], "loss": [], "data_loss": [], "regularization_loss": [], "accuracy": [],
@@ -839,6 +848,7 @@ def evaluate(self, X_val, y_val, *, batch_size=None):
     """(mean loss, accuracy) on (X_val, y_val): forward passes in evaluation mode, nothing learnt."""
     _check_ready(self, training=False)
     _check_data(X_val, y_val, name="X_val")
+    _check_targets(self, y_val, name="y_val")
     self.loss.new_pass()
     self.accuracy.new_pass()
     if isinstance(self.accuracy, Accuracy_Regression) and self.accuracy.precision is None:
@@ -909,8 +919,36 @@ for _name in ("save_parameters", "load_parameters", "save"):
 Model.load = staticmethod(_written_in_notebook_20("load"))
 
 
+# ---- from notebooks/18_model_class.ipynb ----
+def _with_training_flag(forward):
+    """forward(inputs) that also accepts the book's forward(inputs, training); the flag is ignored."""
+    def forward_with_flag(self, inputs, training=False):
+        return forward(self, inputs)
+    forward_with_flag.without_flag = forward
+    return forward_with_flag
+
+
+for _layer_class in (Layer_Dense, Activation_ReLU, Activation_Softmax, Activation_Sigmoid, Activation_Linear):
+    _plain_forward = getattr(_layer_class.forward, "without_flag", _layer_class.forward)  # safe to run twice
+    _layer_class.forward = _with_training_flag(_plain_forward)
+
+
+def _one_or_all_layers(per_layer):
+    """regularization_loss(layer) as before; with no layer, the sum over the remembered trainable layers."""
+    def regularization_loss(self, layer=None):
+        if layer is None:
+            return sum(per_layer(self, each) for each in self.trainable_layers)
+        return per_layer(self, layer)
+    regularization_loss.per_layer = per_layer
+    return regularization_loss
+
+
+Loss.regularization_loss = _one_or_all_layers(getattr(Loss.regularization_loss, "per_layer", Loss.regularization_loss))
+
+
 # ---- from notebooks/20_save_load_predict.ipynb ----
 import copy
+import hashlib
 import pickle
 
 PARAMETER_FILE_FORMAT = "nnfs-course model parameters, version 1"
@@ -928,8 +966,11 @@ def _read_parameter_file(path):
     with open(path, "rb") as file:
         start = file.read(6)
     expected = "a NumPy .npz archive written by Model.save_parameters"
+    if start.startswith(b"nnfs-c"):
+        raise ValueError(f"{path} is a whole model written by Model.save, expected {expected}: read it with "
+                         "Model.load, and only if you trust where it came from")
     if start.startswith(b"\x80"):
-        raise ValueError(f"{path} holds pickled data (such as a file written by Model.save), "
+        raise ValueError(f"{path} holds pickled data (such as the book's saved parameters), "
                          f"expected {expected}; load_parameters never unpickles: use Model.load for such a "
                          "file, and only if you trust where it came from")
     if start.startswith(b"\x93NUMPY"):
@@ -939,6 +980,11 @@ def _read_parameter_file(path):
     try:
         with np.load(path, allow_pickle=False) as archive:
             return {name: archive[name] for name in archive.files}
+    except ValueError as error:
+        if "allow_pickle" not in str(error):
+            raise ValueError(f"{path} could not be read ({error}); expected {expected}") from None
+        raise ValueError(f"{path} holds an object array (Python objects that only unpickling could rebuild), "
+                         f"expected {expected}; load_parameters never unpickles") from None
     except Exception as error:  # a truncated or damaged zip fails in many ways; all mean the same
         raise ValueError(f"{path} could not be read completely ({type(error).__name__}: {error}); expected "
                          f"{expected}: the file is probably truncated or damaged") from None
@@ -983,12 +1029,19 @@ def load_parameters(self, path):
         if shapes != [layer.weights.shape, layer.biases.shape] or pair[0].dtype.kind != "f" or pair[1].dtype.kind != "f":
             raise ValueError(f"{path}: trainable layer {i} needs float weights {layer.weights.shape} and biases "
                              f"{layer.biases.shape}, the file has {shapes}")
+        dtypes = [array.dtype.name for array in pair]
+        if not set(dtypes) <= {"float32", "float64"}:  # float16 would make the whole model compute in it
+            raise ValueError(f"{path}: trainable layer {i} has {' and '.join(dtypes)} parameters, expected float32 "
+                             "or float64; convert them on purpose (array.astype(np.float32)) if you want them")
+        if not all(np.isfinite(array).all() for array in pair):  # a NaN would spread through every prediction
+            raise ValueError(f"{path}: trainable layer {i} holds values that are not finite (NaN or infinity)")
         parameters.append(pair)
     self.set_parameters(parameters)  # reached only when every check passed
 
 
 # ---- from notebooks/20_save_load_predict.ipynb ----
 _DATA_AND_GRADIENTS = ("inputs", "output", "dinputs", "dweights", "dbiases", "binary_mask")
+MODEL_FILE_HEADER = b"nnfs-course Model, pickled, sha256 "
 
 
 @add_to_class(Model)
@@ -1007,8 +1060,9 @@ def save(self, path):
             part.__dict__.pop(name, None)
         if hasattr(part, "new_pass"):
             part.new_pass()  # forget the running sums of the last epoch
-    with open(path, "wb") as file:
-        pickle.dump(model, file)
+    data = pickle.dumps(model)
+    with open(path, "wb") as file:  # one header line with the digest of the pickle, then the pickle
+        file.write(MODEL_FILE_HEADER + hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
 
 
 @add_to_class(Model)
@@ -1016,19 +1070,28 @@ def save(self, path):
 def load(path):
     """Read a model written by Model.save: `model = Model.load(path)`.
 
+    The sha256 digest in the file's header is checked before unpickling: it detects a damaged or
+    truncated file, not a malicious one (its author can write a matching digest).
     Warning: this UNPICKLES the file, and unpickling can run any code the file's author put
     in it. Only load files you made yourself or fully trust. For weights from elsewhere, use
     save_parameters and load_parameters, which read plain arrays only."""
     with open(path, "rb") as file:
-        if file.read(2) == b"PK":
-            raise ValueError(f"{path} is a zip archive (a .npz parameter file?), expected a pickled Model written "
-                             "by Model.save: for parameters, build the model and call its load_parameters")
-        file.seek(0)
-        try:
-            model = pickle.load(file)
-        except (EOFError, pickle.UnpicklingError) as error:
-            raise ValueError(f"{path} could not be unpickled ({type(error).__name__}: {error}); expected a "
-                             "file written by Model.save: it is probably truncated, or not such a file") from None
+        header, _, data = file.read().partition(b"\n")
+    if header.startswith(b"PK"):
+        raise ValueError(f"{path} is a zip archive (a .npz parameter file?), expected a pickled Model written "
+                         "by Model.save: for parameters, build the model and call its load_parameters")
+    if not header.startswith(MODEL_FILE_HEADER):
+        raise ValueError(f"{path} does not begin with the header line that Model.save writes, expected a file "
+                         "written by Model.save (a bare pickle, such as the book's, is not read: nothing could "
+                         "tell whether it is damaged)")
+    if header[len(MODEL_FILE_HEADER):] != hashlib.sha256(data).hexdigest().encode():
+        raise ValueError(f"{path} does not match the sha256 digest in its header: the file is truncated or "
+                         "damaged, expected a file written by Model.save; it was not unpickled")
+    try:  # the digest matched, so these are the bytes that were saved; still, report any failure clearly
+        model = pickle.loads(data)
+    except Exception as error:
+        raise ValueError(f"{path} could not be unpickled ({type(error).__name__}: {error}); expected a "
+                         "file written by Model.save with this version of the course's classes") from None
     if not isinstance(model, Model):
         raise ValueError(f"{path} held a {type(model).__name__}, expected a Model written by Model.save")
     return model

@@ -141,3 +141,86 @@ def test_quiz_has_explained_questions():
     assert len(quiz.questions) >= 4
     for question in quiz.questions:
         assert all(question.explanations)
+
+
+# --- Exercise 3: judge your own batch-size experiment ------------------------------------------------
+
+def spiral_runs(learning_rate=0.01, epochs=100, seeds=(1, 2, 3)):
+    from nnfs.datasets import spiral_data
+    setup()
+    X, y = spiral_data(samples=100, classes=3)
+    X_val, y_val = spiral_data(samples=200, classes=3)
+    runs = {}
+    for batch_size in (None, 32):
+        runs[batch_size] = []
+        for seed in seeds:
+            np.random.seed(seed)
+            model = Model()
+            for layer in (Layer_Dense(2, 64), Activation_ReLU(), Layer_Dense(64, 3), Activation_Softmax()):
+                model.add(layer)
+            model.set(loss=Loss_CategoricalCrossentropy(), optimizer=Optimizer_Adam(learning_rate=learning_rate,
+                                                                                     decay=5e-7),
+                      accuracy=Accuracy_Categorical())
+            model.finalize()
+            model.train(X, y, epochs=epochs, batch_size=batch_size, print_every=0)
+            runs[batch_size].append(model)
+    return runs, X_val, y_val
+
+
+@pytest.fixture(scope="module")
+def experiment():
+    runs, X_val, y_val = spiral_runs()
+    full, mini = ([m.evaluate(X_val, y_val)[1] for m in runs[key]] for key in (None, 32))
+    difference = np.mean(full) - np.mean(mini)
+    error = np.sqrt(np.var(full, ddof=1) / 3 + np.var(mini, ddof=1) / 3)
+    right = ("no clear difference" if abs(difference) <= 2 * error
+             else "full batch" if difference > 0 else "mini-batches")
+    restore_numpy()
+    return runs, X_val, y_val, right
+
+
+def test_batch_verdict_accepts_the_conclusion_of_the_runs(experiment):
+    runs, X_val, y_val, right = experiment
+    ok, message = verdict(nb18.check_batch_verdict(runs, right, X_val, y_val))
+    assert ok, message
+
+
+def test_batch_verdict_refuses_every_other_conclusion(experiment):
+    runs, X_val, y_val, right = experiment
+    for wrong in set(nb18.VERDICTS) - {right}:
+        ok, message = verdict(nb18.check_batch_verdict(runs, wrong, X_val, y_val))
+        assert not ok and "your own runs" in message and "standard error" in message
+
+
+def test_batch_verdict_needs_the_runs_the_exercise_asks_for(experiment):
+    runs, X_val, y_val, right = experiment
+    same = {None: [runs[None][0]] * 3, 32: runs[32]}
+    assert "same weights" in verdict(nb18.check_batch_verdict(same, right, X_val, y_val))[1]
+    two = {None: runs[None][:2], 32: runs[32]}
+    assert "at least three" in verdict(nb18.check_batch_verdict(two, right, X_val, y_val))[1]
+    swapped = {None: runs[32], 32: runs[None]}
+    assert "optimiser steps" in verdict(nb18.check_batch_verdict(swapped, right, X_val, y_val))[1]
+
+
+def test_batch_verdict_notices_another_learning_rate_or_budget():
+    runs, X_val, y_val = spiral_runs(learning_rate=0.05, epochs=5, seeds=(1, 2, 3))
+    ok, message = verdict(nb18.check_batch_verdict(runs, "no clear difference", X_val, y_val))
+    assert not ok and "learning rate" in message
+    for models in runs.values():
+        for model in models:
+            model.optimizer.learning_rate = 0.01
+    ok, message = verdict(nb18.check_batch_verdict(runs, "no clear difference", X_val, y_val))
+    assert not ok and "optimiser steps" in message
+
+
+@pytest.mark.parametrize("runs, conclusion", [
+    ({None: [], 32: []}, ...), (None, "full batch"), ("runs", "full batch"), ({None: [1, 2, 3], 32: [1, 2, 3]}, "x"),
+    ({None: [Model(), Model(), Model()], 32: []}, "full batch"), ({1: []}, "full batch")])
+def test_batch_verdict_never_crashes(runs, conclusion):
+    ok, message = verdict(nb18.check_batch_verdict(runs, conclusion, np.zeros((3, 2)), np.zeros(3, dtype=int)))
+    assert not ok and message
+
+
+def test_batch_verdict_stub_is_not_solved():
+    result = nb18.check_batch_verdict({None: [], 32: []}, ..., np.zeros((3, 2)), np.zeros(3, dtype=int))
+    assert "Not solved yet" in result.message

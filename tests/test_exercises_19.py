@@ -171,3 +171,79 @@ def test_quiz_has_five_explained_questions():
     for question in quiz.questions:
         assert len(question.options) == 4
         assert len(question.explanations) == 4
+
+
+# --- Exercise 3: does the L2 penalty help here? --------------------------------------------------------
+
+def digit_runs(strengths=(0, 1e-3), learning_rate=0.005, epochs=20):
+    from nnfs_helpers import restore_numpy, setup
+    from nnfs_helpers.datasets import load_digits
+    from nnfs_helpers.network import (Accuracy_Categorical, Activation_ReLU, Activation_Softmax, Layer_Dense,
+                                      Loss_CategoricalCrossentropy, Model, Optimizer_Adam)
+    X, y = load_digits()
+    X = (X - 8) / 8
+    X_train, y_train, X_val, y_val = X[:1077], y[:1077], X[1077:1437], y[1077:1437]
+    runs = {}
+    for key, l2 in zip((0, 1e-3), strengths):
+        runs[key] = []
+        for seed in (0, 1, 2):
+            setup(seed)
+            model = Model()
+            for layer in (Layer_Dense(64, 64, weight_regularizer_l2=l2, bias_regularizer_l2=l2), Activation_ReLU(),
+                          Layer_Dense(64, 10), Activation_Softmax()):
+                model.add(layer)
+            model.set(loss=Loss_CategoricalCrossentropy(), optimizer=Optimizer_Adam(learning_rate=learning_rate),
+                      accuracy=Accuracy_Categorical())
+            model.finalize()
+            model.train(X_train, y_train, epochs=epochs, batch_size=32, print_every=0)
+            runs[key].append(model)
+    restore_numpy()
+    return runs, X_val, y_val
+
+
+@pytest.fixture(scope="module")
+def l2_experiment():
+    runs, X_val, y_val = digit_runs()
+    a, b = ([m.evaluate(X_val, y_val)[1] for m in runs[key]] for key in (0, 1e-3))
+    difference = np.mean(a) - np.mean(b)
+    error = np.sqrt(np.var(a, ddof=1) / 3 + np.var(b, ddof=1) / 3)
+    right = ("no clear difference" if abs(difference) <= 2 * error else "without L2" if difference > 0 else "with L2")
+    return runs, X_val, y_val, right
+
+
+def test_l2_verdict_accepts_the_conclusion_of_the_runs_and_refuses_others(l2_experiment):
+    runs, X_val, y_val, right = l2_experiment
+    result = nb19.check_l2_verdict(runs, right, X_val, y_val)
+    assert result.passed, result.message
+    for wrong in set(nb19.L2_VERDICTS) - {right}:
+        result = nb19.check_l2_verdict(runs, wrong, X_val, y_val)
+        assert not result.passed and "your own runs" in result.message
+
+
+def test_l2_verdict_needs_the_runs_the_exercise_asks_for(l2_experiment):
+    runs, X_val, y_val, right = l2_experiment
+    swapped = {0: runs[1e-3], 1e-3: runs[0]}
+    assert "weight_regularizer_l2" in nb19.check_l2_verdict(swapped, right, X_val, y_val).message
+    same = {0: [runs[0][0]] * 3, 1e-3: runs[1e-3]}
+    assert "same weights" in nb19.check_l2_verdict(same, right, X_val, y_val).message
+
+
+def test_l2_verdict_notices_another_learning_rate_or_budget():
+    runs, X_val, y_val = digit_runs(learning_rate=0.001, epochs=2)
+    assert "learning rate" in nb19.check_l2_verdict(runs, "no clear difference", X_val, y_val).message
+    for models in runs.values():
+        for model in models:
+            model.optimizer.learning_rate = 0.005
+    assert "optimiser steps" in nb19.check_l2_verdict(runs, "no clear difference", X_val, y_val).message
+
+
+@pytest.mark.parametrize("runs, conclusion", [
+    ({0: [], 1e-3: []}, ...), (None, "with L2"), ([1, 2], "with L2"), ({0: [1, 2, 3], 1e-3: [1, 2, 3]}, "x"),
+    ({0: []}, "with L2")])
+def test_l2_verdict_never_crashes(runs, conclusion):
+    result = nb19.check_l2_verdict(runs, conclusion, np.zeros((3, 64)), np.zeros(3, dtype=int))
+    assert not result.passed and result.message
+
+
+def test_l2_verdict_stub_is_not_solved():
+    assert "Not solved yet" in nb19.check_l2_verdict({0: [], 1e-3: []}, ..., None, None).message

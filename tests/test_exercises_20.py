@@ -100,3 +100,70 @@ def test_quiz_has_five_explained_questions():
     for question in quiz.questions:
         assert len(question.options) == 4
         assert len(question.explanations) == 4
+
+
+# --- Exercise 3: is the confidence still a warning? ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def digits_model():
+    from nnfs_helpers import restore_numpy, setup
+    from nnfs_helpers.datasets import load_digits
+    from nnfs_helpers.network import (Accuracy_Categorical, Activation_ReLU, Activation_Softmax, Layer_Dense,
+                                      Loss_CategoricalCrossentropy, Model, Optimizer_Adam)
+    X, y, images = load_digits(return_images=True)
+    setup(0)
+    model = Model()
+    for layer in (Layer_Dense(64, 32), Activation_ReLU(), Layer_Dense(32, 10), Activation_Softmax()):
+        model.add(layer)
+    model.set(loss=Loss_CategoricalCrossentropy(), optimizer=Optimizer_Adam(learning_rate=0.005),
+              accuracy=Accuracy_Categorical())
+    model.finalize()
+    model.train((X[:1400] - 8) / 8, y[:1400], epochs=5, batch_size=32, print_every=0)
+    restore_numpy()
+    return model, images[1400:], y[1400:]
+
+
+def groups(model, images, labels, shift=1):
+    moved = np.zeros_like(images)
+    moved[:, :, shift:] = images[:, :, :8 - shift]
+    probabilities = model.predict((moved.reshape(-1, 64).astype(np.float32) - 8) / 8)
+    right = np.argmax(probabilities, axis=1) == labels
+    confident = probabilities.max(axis=1) > 0.9
+    p1, p2, n1, n2 = np.mean(right[confident]), np.mean(right[~confident]), confident.sum(), (~confident).sum()
+    error = np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    right_verdict = (nb20.CONFIDENCE_VERDICTS[2] if abs(p1 - p2) <= 2 * error
+                     else nb20.CONFIDENCE_VERDICTS[0] if p1 > p2 else nb20.CONFIDENCE_VERDICTS[1])
+    return p1, p2, n1, n2, right_verdict
+
+
+def test_confidence_verdict_accepts_the_measurement_and_its_conclusion(digits_model):
+    model, images, labels = digits_model
+    p1, p2, _, _, right = groups(model, images, labels)
+    result = nb20.check_confidence_verdict(model, images, labels, p1, p2, right)
+    assert result.passed, result.message
+    for wrong in set(nb20.CONFIDENCE_VERDICTS) - {right}:
+        result = nb20.check_confidence_verdict(model, images, labels, p1, p2, wrong)
+        assert not result.passed and "not your conclusion" in result.message
+
+
+def test_confidence_verdict_names_typical_mistakes(digits_model):
+    model, images, labels = digits_model
+    p1, p2, n1, n2, right = groups(model, images, labels)
+    q1, q2, _, _, _ = groups(model, images, labels, shift=0)
+    for (a, b), phrase in [((p2, p1), "swapped"), ((q1, q2), "moved 0 pixels"),
+                           ((p1 * n1 / len(labels), p2 * n2 / len(labels)), "WITHIN"), ((0.5, 0.5), "not those")]:
+        result = nb20.check_confidence_verdict(model, images, labels, a, b, right)
+        assert not result.passed and phrase in result.message, result.message
+
+
+@pytest.mark.parametrize("a, b, conclusion", [(..., ..., ...), (0.5, ..., ...), ("high", 0.2, "x"), (True, 0.1, "x"),
+                                              (0.5, 0.5, None)])
+def test_confidence_verdict_never_crashes(digits_model, a, b, conclusion):
+    model, images, labels = digits_model
+    result = nb20.check_confidence_verdict(model, images, labels, a, b, conclusion)
+    assert not result.passed and result.message
+
+
+def test_confidence_verdict_stub_is_not_solved(digits_model):
+    model, images, labels = digits_model
+    assert "Not solved yet" in nb20.check_confidence_verdict(model, images, labels, ..., ..., ...).message

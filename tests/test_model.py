@@ -351,3 +351,64 @@ def test_the_file_methods_are_the_ones_notebook_20_adds(tmp_path):
     model.save(str(tmp_path / "x.model"))
     assert isinstance(Model.load(str(tmp_path / "x.model")), Model)
 
+
+
+@pytest.mark.parametrize("loss, head", [(Loss_BinaryCrossentropy, Activation_Sigmoid),
+                                        (Loss_MeanSquaredError, Activation_Linear)])
+def test_one_output_head_refuses_one_dimensional_targets(loss, head):
+    model = build([Layer_Dense(2, 8), Activation_ReLU(), Layer_Dense(8, 1), head()], loss(),
+                  Optimizer_Adam(learning_rate=0.01), Accuracy_Categorical(binary=True) if head is Activation_Sigmoid
+                  else Accuracy_Regression())
+    X = np.random.randn(50, 2)
+    y = (X[:, 0] > 0).astype(int)
+    for call in (lambda: model.train(X, y, epochs=1, print_every=0), lambda: model.evaluate(X, y),
+                 lambda: model.train(X, y.reshape(-1, 1), epochs=1, print_every=0, validation_data=(X, y))):
+        with pytest.raises(ValueError, match=r"reshape\(-1, 1\)"):
+            call()
+    model.train(X, y.reshape(-1, 1), epochs=1, print_every=0)  # a column is fine
+
+
+class BookStyleModel(Model):
+    """The calls the book's Model makes: forward(inputs, training) on every layer, positionally, and
+    regularization_loss() with no argument."""
+
+    def forward(self, X, training):
+        self.input_layer.forward(X, training)
+        for layer in self.layers:
+            layer.forward(layer.prev.output, training)
+        return layer.output
+
+
+def test_a_book_style_model_trains_with_the_course_layers():
+    X, y = spiral_data(samples=50, classes=3)
+    setup()
+    book = BookStyleModel()
+    for layer in (Layer_Dense(2, 64, weight_regularizer_l2=5e-4, bias_regularizer_l2=5e-4), Activation_ReLU(),
+                  Layer_Dropout(0.1), Layer_Dense(64, 3), Activation_Softmax()):
+        book.add(layer)
+    book.set(loss=Loss_CategoricalCrossentropy(), optimizer=Optimizer_Adam(learning_rate=0.02),
+             accuracy=Accuracy_Categorical())
+    book.finalize()
+    for _ in range(20):  # the book's loop body, step by step
+        output = book.forward(X, training=True)
+        data_loss = book.loss.calculate(output, y)
+        regularization_loss = book.loss.regularization_loss()
+        book.backward(output, y)
+        book.optimizer.pre_update_params()
+        for layer in book.trainable_layers:
+            book.optimizer.update_params(layer)
+        book.optimizer.post_update_params()
+    assert np.isfinite(data_loss) and regularization_loss > 0
+    assert book.loss.regularization_loss() == sum(book.loss.regularization_loss(layer) for layer in book.trainable_layers)
+
+    setup()
+    course = build([Layer_Dense(2, 64, weight_regularizer_l2=5e-4, bias_regularizer_l2=5e-4), Activation_ReLU(),
+                    Layer_Dropout(0.1), Layer_Dense(64, 3), Activation_Softmax()],
+                   Loss_CategoricalCrossentropy(), Optimizer_Adam(learning_rate=0.02), Accuracy_Categorical())
+    course.train(X, y, epochs=20, print_every=0)
+    for a, b in zip(book.trainable_layers, course.trainable_layers):
+        assert np.array_equal(a.weights, b.weights) and np.array_equal(a.biases, b.biases)
+
+
+def test_regularization_loss_without_a_layer_is_zero_for_a_loss_with_no_layers():
+    assert Loss_CategoricalCrossentropy().regularization_loss() == 0

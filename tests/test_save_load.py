@@ -1,6 +1,7 @@
 """Saving and loading models (notebook 20): round trips are bit-identical in a fresh process, and
 bad files give clear errors and leave the model unchanged."""
 
+import hashlib
 import pickle
 import subprocess
 import sys
@@ -241,7 +242,9 @@ def test_model_load_refuses_clearly(trained, tmp_path):
     (tmp_path / "cut.pkl").write_bytes(data[: len(data) // 2])
     with pytest.raises(ValueError, match="truncated"):
         Model.load(tmp_path / "cut.pkl")
-    (tmp_path / "list.pkl").write_bytes(pickle.dumps([1, 2]))
+    not_a_model = pickle.dumps([1, 2])
+    (tmp_path / "list.pkl").write_bytes(b"nnfs-course Model, pickled, sha256 " +
+                                        hashlib.sha256(not_a_model).hexdigest().encode() + b"\n" + not_a_model)
     with pytest.raises(ValueError, match="expected a Model"):
         Model.load(tmp_path / "list.pkl")
 
@@ -250,3 +253,83 @@ def test_model_load_is_a_documented_staticmethod():
     assert isinstance(Model.__dict__["load"], staticmethod)
     doc = Model.load.__doc__.lower()
     assert "unpickle" in doc and "trust" in doc
+
+
+def rewritten(trained, tmp_path, name, change):
+    """A copy of `trained`'s parameter file with `change(arrays)` applied."""
+    trained.save_parameters(tmp_path / "p.npz")
+    with np.load(tmp_path / "p.npz") as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    change(arrays)
+    with open(tmp_path / name, "wb") as file:
+        np.savez(file, **arrays)
+    return tmp_path / name
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_parameters_are_refused(trained, tmp_path, bad):
+    path = rewritten(trained, tmp_path, "nan.npz", lambda a: a.__setitem__("weights_0", np.full_like(a["weights_0"], bad)))
+    assert_refused(trained, path, "trainable layer 0", "finite")
+    one = rewritten(trained, tmp_path, "one.npz", lambda a: a["biases_1"].__setitem__((0, 0), bad))
+    assert_refused(trained, one, "trainable layer 1", "finite")
+
+
+def test_half_precision_parameters_are_refused(trained, tmp_path):
+    path = rewritten(trained, tmp_path, "half.npz", lambda a: a.__setitem__("weights_1", a["weights_1"].astype(np.float16)))
+    assert_refused(trained, path, "float16")
+
+
+def test_double_precision_parameters_still_load(trained, data, tmp_path):
+    path = rewritten(trained, tmp_path, "double.npz",
+                     lambda a: [a.__setitem__(k, a[k].astype(np.float64)) for k in list(a) if k[:1] in "wb" and k != "biases"])
+    np.random.seed(1)
+    other = build()
+    other.load_parameters(path)
+    assert other.layers[0].weights.dtype == np.float64
+
+
+def test_an_object_array_is_not_called_truncated(trained, tmp_path):
+    path = tmp_path / "objects.npz"
+    with open(path, "wb") as file:
+        np.savez(file, format=np.array("x"), weights_0=np.array([{"a": 1}], dtype=object))
+    message = assert_refused(trained, path, "object")
+    assert "truncated" not in message
+
+
+def test_model_files_carry_a_digest_that_catches_every_flipped_byte(trained, tmp_path):
+    trained.save(tmp_path / "m.pkl")
+    data = (tmp_path / "m.pkl").read_bytes()
+    assert hashlib.sha256(data.split(b"\n", 1)[1]).hexdigest().encode() in data.split(b"\n", 1)[0]
+    rng = np.random.default_rng(0)
+    loaded_silently = 0
+    for position in rng.choice(len(data), size=60, replace=False):
+        damaged = bytearray(data)
+        damaged[position] ^= 1 << int(rng.integers(8))
+        (tmp_path / "flip.pkl").write_bytes(bytes(damaged))
+        try:
+            Model.load(tmp_path / "flip.pkl")
+            loaded_silently += 1
+        except ValueError as error:
+            assert "m.pkl" not in str(error) and "flip.pkl" in str(error)
+    assert loaded_silently == 0
+
+
+def test_model_load_wraps_stray_errors_in_a_clear_message(trained, tmp_path):
+    trained.save(tmp_path / "m.pkl")
+    header, payload = (tmp_path / "m.pkl").read_bytes().split(b"\n", 1)
+    broken = payload.replace(b"Layer_Dense", b"Layer_Dence")  # a consistent digest, an unknown class
+    digest = hashlib.sha256(broken).hexdigest().encode()
+    (tmp_path / "renamed.pkl").write_bytes(header[:-64] + digest + b"\n" + broken)
+    with pytest.raises(ValueError, match=r"could not be unpickled \(AttributeError"):
+        Model.load(tmp_path / "renamed.pkl")
+
+
+def test_a_bare_pickle_is_not_a_model_file(trained, tmp_path):
+    (tmp_path / "bare.pkl").write_bytes(pickle.dumps(trained))  # the book's way of saving
+    with pytest.raises(ValueError, match="written by Model.save"):
+        Model.load(tmp_path / "bare.pkl")
+
+
+def test_load_parameters_names_a_whole_model_file(trained, tmp_path):
+    trained.save(tmp_path / "m.pkl")
+    assert_refused(trained, tmp_path / "m.pkl", "Model.save", "Model.load")

@@ -2,6 +2,9 @@
 
 * `check_batches(batches)`: Exercise 1, splitting a shuffled order into mini-batches.
 * `check_binary_model(build_binary_model)`: Exercise 2, notebook 15's network as a Model.
+* `check_batch_verdict(my_runs, my_verdict, X_val, y_val)`: Exercise 3, the learner's own
+  experiment (three trained Models per batch size) and the conclusion drawn from it.
+* `judge_runs(...)`: the machinery of such experiment checks, shared with later notebooks.
 * `quiz()`: the notebook's quiz.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer. The
@@ -15,11 +18,13 @@ import numpy as np
 from ..checking import LearnerError, call_learner, failed, guarded, passed
 from ..quiz import Question, Quiz
 
-__all__ = ["check_batches", "check_binary_model", "quiz"]
+__all__ = ["check_batch_verdict", "check_batches", "check_binary_model", "judge_runs", "quiz"]
 
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
 BATCHES_TITLE = "Exercise 1: mini-batches"
 MODEL_TITLE = "Exercise 2: the binary network as a Model"
+VERDICT_TITLE = "Exercise 3: judge your own batch-size experiment"
+VERDICTS = ("full batch", "mini-batches", "no clear difference")
 
 # (number of samples, batch size): a last, smaller batch; an exact fit; one batch bigger than the data.
 _BATCH_CASES = ((10, 4), (12, 4), (7, 3), (5, 8), (1, 1))
@@ -140,6 +145,87 @@ def check_binary_model(build_binary_model):
                                    "so the last layer is linked to the loss.")
     return passed(MODEL_TITLE, "the same Model class, with a sigmoid head, binary cross-entropy and a "
                                "yes/no accuracy, is notebook 15's network. Well done!")
+
+
+def _accuracy(model, X_val, y_val):
+    """The model's validation accuracy, leaving NumPy's random state as it was."""
+    state = np.random.get_state()
+    try:
+        return float(model.evaluate(X_val, y_val)[1])
+    finally:
+        np.random.set_state(state)
+
+
+def judge_runs(title, runs, verdict, X_val, y_val, *, keys, names, settings, verdicts, describe):
+    """Check an experiment the learner ran and the conclusion they drew from it.
+
+    `runs` maps each key of `keys` to a list of at least 3 trained Models (one per seed);
+    `settings(key, model)` returns None when a model was trained as the exercise asks, otherwise
+    what is wrong. The check measures every model on (X_val, y_val) itself, and the verdict must
+    follow from those numbers: verdicts[0] or verdicts[1] when the first or the second group's mean is
+    ahead by more than two standard errors of the difference, verdicts[2] otherwise."""
+    if verdict is None or verdict is Ellipsis:
+        raise LearnerError("`my_verdict` is not set yet.", unsolved=True)
+    if not isinstance(runs, dict) or any(key not in runs for key in keys):
+        raise LearnerError(f"`my_runs` should be a dict with the keys {list(keys)}, each holding a list of "
+                           f"trained Models; got {type(runs).__name__}.")
+    if all(isinstance(runs[key], (list, tuple)) and not runs[key] for key in keys):
+        raise LearnerError("`my_runs` holds no trained models yet.", unsolved=True)
+    accuracies = {}
+    for key, name in zip(keys, names):
+        models = runs[key]
+        if not isinstance(models, (list, tuple)) or len(models) < 3:
+            return failed(title, f"For {name}, put at least three trained Models (one per seed) in a list; got "
+                                 f"{len(models) if isinstance(models, (list, tuple)) else type(models).__name__}.")
+        for model in models:
+            if _name(model) != "Model" or not hasattr(model, "trainable_layers"):
+                return failed(title, f"For {name}, every entry should be a trained Model; one is a {_name(model)}.")
+            problem = settings(key, model)
+            if problem:
+                return failed(title, f"One of the {name} models {problem}")
+        first_weights = [model.trainable_layers[0].weights for model in models]
+        if any(a is b or np.array_equal(a, b) for i, a in enumerate(first_weights) for b in first_weights[i + 1:]):
+            return failed(title, f"Two of the {name} models have the same weights: train each one from its own "
+                                 "seed (and a new Model each time), so that the seeds show how much a result varies.")
+        accuracies[key] = [_accuracy(model, X_val, y_val) for model in models]
+    (a, b) = (np.array(accuracies[key]) for key in keys)
+    difference = a.mean() - b.mean()
+    error = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    expected = verdicts[0] if difference > 2 * error else verdicts[1] if -difference > 2 * error else verdicts[2]
+    numbers = (f"your runs score {a.mean():.3f} ({names[0]}) and {b.mean():.3f} ({names[1]}) on the validation "
+               f"set, a difference of {difference:+.3f} with a standard error of {error:.3f}")
+    if verdict not in verdicts:
+        return failed(title, f"`my_verdict` should be one of {list(verdicts)}; got {verdict!r}.")
+    if verdict != expected:
+        if expected == verdicts[2]:
+            why = "that is within two standard errors, so the seeds do not let you tell the two apart"
+        else:
+            why = "that is more than two standard errors, so the difference is clear"
+        return failed(title, f"Not what your own runs say: {numbers}; {why}. {describe}")
+    return passed(title, f"{numbers}, so {verdict!r} is what your experiment shows. Well done!")
+
+
+def _batch_settings(batch_size, model):
+    optimizer = getattr(model, "optimizer", None)
+    if abs(getattr(optimizer, "learning_rate", 0) - 0.01) > 1e-12:
+        return (f"has the learning rate {getattr(optimizer, 'learning_rate', None)!r}; the experiment uses 0.01: "
+                "spiral_model(0.01, seed).")
+    steps = getattr(optimizer, "iterations", None)
+    wanted = 100 if batch_size is None else 100 * 10
+    if steps != wanted:
+        return (f"made {steps} optimiser steps; 100 epochs on the 300 spiral points make {wanted} with "
+                f"batch_size={batch_size}. Train each model once, with epochs=100 and that batch size.")
+    return None
+
+
+@guarded(VERDICT_TITLE)
+def check_batch_verdict(my_runs, my_verdict, X_val, y_val):
+    """Check Exercise 3: three Models per batch size (None and 32) trained at learning rate 0.01 for
+    100 epochs, and the verdict their validation accuracies support."""
+    return judge_runs(VERDICT_TITLE, my_runs, my_verdict, X_val, y_val, keys=(None, 32),
+                      names=("full batch", "batch_size=32"), settings=_batch_settings, verdicts=VERDICTS,
+                      describe="Compare the two means with the standard error of their difference, "
+                               "sqrt(s1**2 / n1 + s2**2 / n2), where s is the standard deviation over the seeds.")
 
 
 # --- Quiz -------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 * `check_split_data(split_data)`: Exercise 1, shuffle and split into training, validation and
   test sets.
 * `check_confusion_matrix(confusion_matrix)`: Exercise 2, count true against predicted classes.
+* `check_l2_verdict(my_runs, my_verdict, X_val, y_val)`: Exercise 3, the learner's own experiment
+  (three trained Models without and with L2) and the conclusion drawn from it.
 * `quiz()`: the notebook's quiz.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer. The checks
@@ -13,12 +15,16 @@ import numpy as np
 
 from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
 from ..quiz import Question, Quiz
+from .nb18 import judge_runs
 
-__all__ = ["check_split_data", "check_confusion_matrix", "quiz"]
+__all__ = ["check_split_data", "check_confusion_matrix", "check_l2_verdict", "quiz"]
 
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
 SPLIT_TITLE = "Exercise 1: training, validation and test sets"
 CONFUSION_TITLE = "Exercise 2: the confusion matrix"
+L2_TITLE = "Exercise 3: does the L2 penalty help here?"
+L2_VERDICTS = ("without L2", "with L2", "no clear difference")
+L2_STRENGTH, L2_LEARNING_RATE, L2_STEPS = 1e-3, 0.005, 20 * 34  # 20 epochs of 34 batches of 1,077 images
 
 _N, _N_VALIDATION, _N_TEST = 50, 10, 12
 
@@ -140,6 +146,33 @@ def check_confusion_matrix(confusion_matrix):
     ])
 
 
+def _l2_settings(l2, model):
+    layer = model.trainable_layers[0] if model.trainable_layers else None
+    strength = getattr(layer, "weight_regularizer_l2", None)
+    if not isinstance(strength, (int, float)) or abs(strength - l2) > 1e-12:
+        return (f"has weight_regularizer_l2={strength!r} on its first layer; these runs use {l2}: "
+                f"build_model({L2_LEARNING_RATE}, {l2}).")
+    optimizer = getattr(model, "optimizer", None)
+    if abs(getattr(optimizer, "learning_rate", 0) - L2_LEARNING_RATE) > 1e-12:
+        return (f"has the learning rate {getattr(optimizer, 'learning_rate', None)!r}; the experiment uses "
+                f"{L2_LEARNING_RATE} for every run, so that only the L2 strength differs.")
+    steps = getattr(optimizer, "iterations", None)
+    if steps != L2_STEPS:
+        return (f"made {steps} optimiser steps; 20 epochs in batches of 32 on the 1,077 training images make "
+                f"{L2_STEPS}. Train each new model once: train(X_train, y_train, epochs=EPOCHS, batch_size=BATCH_SIZE).")
+    return None
+
+
+@guarded(L2_TITLE)
+def check_l2_verdict(my_runs, my_verdict, X_val, y_val):
+    """Check Exercise 3: three Models without L2 (key 0) and three with L2 of 1e-3, trained at the
+    learning rate 0.005 for 20 epochs, and the verdict their validation accuracies support."""
+    return judge_runs(L2_TITLE, my_runs, my_verdict, X_val, y_val, keys=(0, L2_STRENGTH),
+                      names=("without L2", f"L2 = {L2_STRENGTH:g}"), settings=_l2_settings, verdicts=L2_VERDICTS,
+                      describe="Compare the two means with the standard error of their difference, "
+                               "sqrt(s1**2 / n1 + s2**2 / n2), where s is the standard deviation over the seeds.")
+
+
 # --- Quiz -------------------------------------------------------------------------------------
 
 def quiz():
@@ -147,18 +180,17 @@ def quiz():
     return Quiz([
         Question(
             "Why does this notebook keep a validation set and a test set, instead of one held-out set?",
-            ["Choosing settings by a set's accuracy makes that set's number optimistic; the untouched test "
-             "set still estimates the accuracy on new data honestly.",
+            ["Choosing settings by a set's score makes that score optimistic; an untouched test set stays honest.",
              "Because the test set must be larger than the validation set, so it needs its own samples.",
-             "Because training on the validation set after the search would be cheating; the test set is "
-             "where the final model is trained.",
+             "Because training on the validation set after the search would be cheating, so the final model "
+             "is trained on the test set instead.",
              "Because the validation set is drawn from the training data, so it cannot tell anything new."],
             answer=0,
             explanations=[
                 "Right: the winner of a search won partly by luck on the validation samples; the test set took "
                 "no part in any choice.",
                 "Both are 360 images here; the sizes do not decide it, their roles do.",
-                "Nothing is trained on the test set: it is only ever used to measure, once.",
+                "Nothing is trained on the test set: it is only ever used to measure, at the end.",
                 "The validation samples are held out from training; they do tell something new, until they are "
                 "used to choose."]),
         Question(
@@ -166,7 +198,7 @@ def quiz():
             ["Because the softmax output needs inputs between -1 and 1 to give valid probabilities.",
              "Because the loss can only be computed for inputs between -1 and 1, and is NaN otherwise.",
              "Because integers cannot be multiplied by the float weights of the first layer in NumPy.",
-             "So that inputs are of the size the starting weights and the learning rate were chosen for."],
+             "So inputs have the size the starting weights and learning rate were chosen for."],
             answer=3,
             explanations=[
                 "The softmax gives probabilities for any inputs; it never sees the pixels directly.",
@@ -191,9 +223,8 @@ def quiz():
             "Why is the learning rate drawn as 10 to the power of a uniform number, rather than uniformly "
             "between 0.0001 and 0.1?",
             ["Because negative learning rates must be avoided, and a power of 10 is always positive.",
-             "Because Adam only accepts learning rates that are exact powers of 10.",
-             "Uniform draws would put almost all tries above 0.01; on a log scale each factor of 10 gets an "
-             "equal share.",
+             "Because Adam only accepts learning rates that are exact powers of 10, such as 0.001 or 0.01.",
+             "Uniform draws land mostly above 0.01; a log scale gives each factor of 10 an equal share.",
              "Because the power makes every run use a different seed."],
             answer=2,
             explanations=[

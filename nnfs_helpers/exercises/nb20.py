@@ -4,6 +4,9 @@
   change of its bits, its dtype or its shape.
 * `check_describe_predictions(describe_predictions)`: Exercise 2, class names and confidences
   from a batch of softmax outputs.
+* `check_confidence_verdict(model, images, labels, my_confident_accuracy, my_unsure_accuracy,
+  my_verdict)`: Exercise 3, whether the confidence still warns of mistakes on shifted digits,
+  judged from the learner's own measurement.
 * `quiz()`: the notebook's quiz.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer.
@@ -17,11 +20,14 @@ import numpy as np
 from ..checking import LearnerError, call_learner, failed, guarded, passed
 from ..quiz import Question, Quiz
 
-__all__ = ["check_describe_predictions", "check_fingerprint", "quiz"]
+__all__ = ["check_confidence_verdict", "check_describe_predictions", "check_fingerprint", "quiz"]
 
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
 DESCRIBE_TITLE = "Exercise 2: class names and confidences"
 FINGERPRINT_TITLE = "Exercise 1: a fingerprint of an array"
+CONFIDENCE_TITLE = "Exercise 3: is the confidence still a warning?"
+CONFIDENCE_VERDICTS = ("confident answers are more often right", "unsure answers are more often right",
+                       "no clear difference")
 
 _NAMES = ["cat", "dog", "bird"]
 # Four samples, three classes. Column-wise argmax ([1, 0, 3] as samples) differs from the
@@ -146,6 +152,68 @@ def reference_fingerprint(array):
     array = np.ascontiguousarray(array)
     header = f"{array.dtype.str} {array.shape}".encode()
     return hashlib.sha256(header + array.tobytes()).hexdigest()
+
+
+def _confidence_groups(model, images, labels, shift):
+    """(accuracy, count) of the answers above and at most 0.9 confidence, on images moved `shift` pixels."""
+    moved = np.zeros_like(images)
+    moved[:, :, shift:] = images[:, :, :images.shape[2] - shift]
+    state = np.random.get_state()
+    try:
+        probabilities = model.predict((moved.reshape(len(moved), -1).astype(np.float32) - 8) / 8)
+    finally:
+        np.random.set_state(state)
+    right = np.argmax(probabilities, axis=1) == labels
+    confident = probabilities.max(axis=1) > 0.9
+    return [(float(np.mean(right[group])), int(np.sum(group))) if np.any(group) else (float("nan"), 0)
+            for group in (confident, ~confident)]
+
+
+def _number(value, name):
+    if value is None or value is Ellipsis:
+        raise LearnerError(f"`{name}` is not set yet.", unsolved=True)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise LearnerError(f"`{name}` should be a number (a fraction between 0 and 1); got {value!r}.")
+    return float(value)
+
+
+@guarded(CONFIDENCE_TITLE)
+def check_confidence_verdict(model, images, labels, my_confident_accuracy, my_unsure_accuracy, my_verdict):
+    """Check Exercise 3: the accuracy of the confident (> 0.9) and the unsure answers on the new images
+    moved one pixel to the right, and the verdict those two numbers support."""
+    confident_accuracy = _number(my_confident_accuracy, "my_confident_accuracy")
+    unsure_accuracy = _number(my_unsure_accuracy, "my_unsure_accuracy")
+    (p1, n1), (p2, n2) = _confidence_groups(model, images, labels, shift=1)
+    mine = (confident_accuracy, unsure_accuracy)
+    if not np.allclose(mine, (p1, p2), atol=1e-6):
+        for shift in (0, 2):
+            (q1, _), (q2, _) = _confidence_groups(model, images, labels, shift)
+            if np.allclose(mine, (q1, q2), atol=1e-6):
+                return failed(CONFIDENCE_TITLE, f"Those are the accuracies for images moved {shift} pixels; the "
+                                                "exercise moves them by one pixel.")
+        if np.allclose(mine, (p2, p1), atol=1e-6):
+            return failed(CONFIDENCE_TITLE, "Your two accuracies are swapped: the confident group is the one with "
+                                            "a confidence above 0.9.")
+        if np.allclose(mine, (n1 * p1 / len(labels), n2 * p2 / len(labels)), atol=1e-6):
+            return failed(CONFIDENCE_TITLE, "You divided the right answers by all the images: each accuracy is the "
+                                            "fraction right WITHIN its group (divide by the group's size).")
+        return failed(CONFIDENCE_TITLE, "Your accuracies are not those of the model on the images moved one pixel "
+                                        "to the right: the confident group (confidence above 0.9) and the others, "
+                                        "each scored as the fraction of its answers that are right.")
+    difference = p1 - p2
+    error = np.sqrt(p1 * (1 - p1) / max(n1, 1) + p2 * (1 - p2) / max(n2, 1))
+    expected = (CONFIDENCE_VERDICTS[0] if difference > 2 * error else CONFIDENCE_VERDICTS[1]
+                if -difference > 2 * error else CONFIDENCE_VERDICTS[2])
+    summary = (f"the confident answers ({n1}) are right {p1:.3f} of the time, the unsure ones ({n2}) {p2:.3f}: "
+               f"a difference of {difference:+.3f}, with a standard error of {error:.3f}")
+    if my_verdict is None or my_verdict is Ellipsis:
+        raise LearnerError("`my_verdict` is not set yet.", unsolved=True)
+    if my_verdict not in CONFIDENCE_VERDICTS:
+        return failed(CONFIDENCE_TITLE, f"`my_verdict` should be one of {list(CONFIDENCE_VERDICTS)}; got {my_verdict!r}.")
+    if my_verdict != expected:
+        return failed(CONFIDENCE_TITLE, f"Your numbers are right, but not your conclusion: {summary}. Compare the "
+                                        "difference with two standard errors, sqrt(p1(1-p1)/n1 + p2(1-p2)/n2).")
+    return passed(CONFIDENCE_TITLE, f"{summary}, so {my_verdict!r}. Well done!")
 
 
 # --- Quiz -------------------------------------------------------------------------------------
