@@ -16,14 +16,14 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTS = [ROOT / "README.md", ROOT / "INSTRUCTORS.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCUMENTS = [ROOT / "README.md", ROOT / "INSTRUCTORS.md", ROOT / "CONTRIBUTING.md",
+             *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def commands():
@@ -85,21 +85,23 @@ def free_port():
 
 def start_jupyter(command, cwd, env, wait=120):
     """Start `command`; return (process, output so far) once JupyterLab serves, or it ended."""
+    import threading
+
     process = subprocess.Popen(command, shell=True, cwd=cwd, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    output = []
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
     deadline = time.monotonic() + wait
-    os.set_blocking(process.stdout.fileno(), False)
     while time.monotonic() < deadline:
-        chunk = process.stdout.read() or ""
-        output.append(chunk)
-        text = "".join(output)
-        if "http://127.0.0.1:" in text and "Jupyter Server" in text and "is running at" in text:
+        text = "".join(lines)
+        if "is running at" in text and "http://127.0.0.1:" in text:
             return process, text
         if process.poll() is not None:
-            return process, text + (process.stdout.read() or "")
+            reader.join(timeout=5)
+            return process, "".join(lines)
         time.sleep(0.5)
-    return process, "".join(output)
+    return process, "".join(lines)
 
 
 def stop(process):
