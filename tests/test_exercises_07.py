@@ -186,6 +186,26 @@ def test_combined_names_the_mistake(func, words):
     assert words in message, message
 
 
+def indices_subtracted(p, y):  # y_hat - y with y still class indices: a broadcast error
+    return (p - y) / len(p)
+
+
+def eye_of_samples(p, y):  # one-hot rows as long as the batch: a broadcast error
+    if y.ndim == 1:
+        y = np.eye(len(p))[y]
+    return (p - y) / len(p)
+
+
+@pytest.mark.parametrize("func, words", [
+    (indices_subtracted, "class indices, one number per sample"),
+    (eye_of_samples, "np.eye(samples) makes rows as long as the batch"),
+])
+def test_combined_diagnoses_broadcast_errors(func, words):
+    ok, message = verdict(check_softmax_crossentropy_backward(func))
+    assert not ok
+    assert words in message, message
+
+
 # --- Exercise 3: find the bug ------------------------------------------------------------------
 
 def numeric(point, name, h=1e-6):
@@ -279,6 +299,39 @@ def test_chain_names_the_mistake(func, words):
     ok, message = verdict(check_chain_gradients(func))
     assert not ok
     assert words in message, message
+
+
+def numerical_chain(x, y, w1, b1, w2, b2):  # the notebook's numerical_chain_gradients, handed in
+    parameters = np.array([w1, b1, w2, b2], dtype=np.float64)
+    gradients = np.zeros(4)
+    for index in range(4):
+        original = parameters[index]
+        parameters[index] = original + 1e-6
+        plus = chain_loss(x, y, *parameters)
+        parameters[index] = original - 1e-6
+        minus = chain_loss(x, y, *parameters)
+        parameters[index] = original
+        gradients[index] = (plus - minus) / 2e-6
+    return dict(zip(["w1", "b1", "w2", "b2"], gradients))
+
+
+@pytest.mark.parametrize("h", [1e-8, 1e-6, 1e-4, 1e-2])
+def test_chain_refuses_numerical_gradients(h):
+    def numerical(*point):
+        return {name: numeric(point, name, h) for name in ["w1", "b1", "w2", "b2"]}
+    for func in (numerical, numerical_chain):
+        ok, message = verdict(check_chain_gradients(func))
+        assert not ok
+        if h <= 1e-4:  # a large step is already wrong at the ordinary points
+            assert "saturated" in message and "numerical gradients" in message, message
+
+
+def test_saturated_point_is_exact_for_the_chain_rule():
+    ok, message = verdict(check_chain_gradients(fixed_chain))
+    assert ok, message
+    from nnfs_helpers.exercises.nb07 import SATURATED_POINT
+    right = correct_chain_gradients(*SATURATED_POINT)
+    assert all(abs(value) < 1e-12 for value in right.values())
 
 
 def test_chain_names_the_wrong_parameters():

@@ -10,6 +10,7 @@ network module), whatever the reproducible setup has done to NumPy's defaults.
 """
 
 import math
+import re
 
 import numpy as np
 
@@ -18,7 +19,8 @@ from ..quiz import Question, Quiz
 
 __all__ = [
     "check_dense_backward", "check_softmax_crossentropy_backward", "check_chain_gradients",
-    "chain_loss", "buggy_chain_gradients", "correct_chain_gradients", "CHAIN_POINTS", "quiz",
+    "chain_loss", "buggy_chain_gradients", "correct_chain_gradients", "CHAIN_POINTS", "SATURATED_POINT",
+    "quiz",
 ]
 
 DENSE_TITLE = "Exercise 1: Layer_Dense backward"
@@ -130,6 +132,25 @@ def _subtract_every_listed_class(softmax_outputs, class_targets):
     return wrong / len(wrong)
 
 
+def _broadcast_hint(text, samples, classes):
+    """Name the mistake behind a "could not be broadcast" error with class indices, or None."""
+    if "broadcast" not in text:
+        return None
+    shapes = set(re.findall(r"\((\d+),(\d*)\)", text.replace(" ", "")))
+    if (str(samples), "") in shapes:
+        return (f"y_true holds class indices, one number per sample (shape ({samples},)), while the "
+                f"softmax outputs have one row of {classes} probabilities per sample (shape ({samples}, "
+                f"{classes})): subtracting one from the other does not line up. The y in y_hat - y is a "
+                "one-hot row per sample, 1 at its class; subtract 1 in each row at its own class: "
+                "dinputs[np.arange(samples), y_true] -= 1.")
+    if (str(samples), str(samples)) in shapes:
+        return (f"Your one-hot rows have {samples} entries, one per sample: np.eye(samples) makes rows as "
+                f"long as the batch. A one-hot row has one entry per class ({classes} here): use "
+                "np.eye(softmax_outputs.shape[1]), the number of classes.")
+    return ("Two arrays of different shapes were combined: print the shapes of softmax_outputs, y_true "
+            "and what you subtract; the gradient has the shape of softmax_outputs.")
+
+
 @guarded(COMBINED_TITLE)
 def check_softmax_crossentropy_backward(softmax_crossentropy_backward):
     """Check `softmax_crossentropy_backward(softmax_outputs, y_true) -> dinputs`, both label formats."""
@@ -139,8 +160,14 @@ def check_softmax_crossentropy_backward(softmax_crossentropy_backward):
     expected = (softmax_outputs - one_hot) / samples
 
     given = softmax_outputs.copy()
-    answer = call_learner(softmax_crossentropy_backward, given, class_targets.copy(),
-                          name="softmax_crossentropy_backward")
+    try:
+        answer = call_learner(softmax_crossentropy_backward, given, class_targets.copy(),
+                              name="softmax_crossentropy_backward")
+    except LearnerError as problem:
+        hint = _broadcast_hint(str(problem), samples, classes)
+        if hint is None:
+            raise
+        return failed(COMBINED_TITLE, f"{str(problem).rstrip(' .')}. {hint}")
     predicted = np.eye(classes, dtype=np.float64)[np.argmax(softmax_outputs, axis=1)]
     verdict = compare(answer, expected, COMBINED_TITLE, label="your gradient", mistakes=[
         Mistake(softmax_outputs - one_hot, "not divided by the number of samples: the loss is a mean "
@@ -189,6 +216,11 @@ CHAIN_POINTS = [
     (1.5, 0.2, -0.7, 0.4, 1.3, -0.5),
     (-0.8, 0.9, 0.9, -0.3, -1.1, 0.6),
 ]
+# A point where the second sigmoid is saturated (z2 about -30.6, y_hat about 5e-14): every gradient
+# is about 1e-14 while the loss is about 0.5, so nudging a parameter changes the loss by less than
+# its rounding. Central differences are then wrong by 100% for any step from 1e-8 to 1e-3 (and by
+# more than 1e-3 for larger steps, through the curvature), while the chain rule stays exact.
+SATURATED_POINT = (1.0, 1.0, 0.5, 0.0, -1.0, -30.0)
 
 
 def _sigmoid(z):
@@ -324,8 +356,20 @@ def check_chain_gradients(chain_gradients):
             hints = _diagnose(set(wrong), learner, point)
             return failed(CHAIN_TITLE, f"Compared with central differences {where}, these gradients "
                           f"are wrong: {details}. " + " ".join(hints))
+    learner = _read_gradients(call_learner(chain_gradients, *SATURATED_POINT, name="chain_gradients"))
+    exact = correct_chain_gradients(*SATURATED_POINT)
+    wrong = [name for name in PARAMETERS if _relative_error(learner[name], exact[name]) > 1e-6]
+    if wrong:
+        return failed(CHAIN_TITLE, "Your gradients match central differences at three points, but at a "
+                      f"point where the second sigmoid is saturated, (x, y, w1, b1, w2, b2) = {SATURATED_POINT}, "
+                      f"{', '.join(wrong)} {'are' if len(wrong) > 1 else 'is'} wrong. There every gradient is "
+                      "about 1e-14 while the loss is about 0.5, so nudging a parameter changes the loss by "
+                      "less than its rounding, and a finite difference measures noise. Does your function "
+                      "nudge the parameters (numerical gradients) instead of applying the chain rule? "
+                      "Write each gradient as a product of local derivatives, as buggy_chain_gradients does.")
     return passed(CHAIN_TITLE, "all four gradients match central differences (relative error below "
-                  "1e-6) at three different points.")
+                  "1e-6) at three different points, and the exact values at a saturated point, where "
+                  "central differences fail.")
 
 
 # ---- Quiz ---------------------------------------------------------------------------------
