@@ -1,6 +1,7 @@
 """Checks for notebook 07 · Backpropagation.
 
-* `check_dense_backward`: Exercise 1, the dense layer's backward pass as a function.
+* `check_dense_backward`: Exercise 1, the backward pass of a dense layer that stores its weights
+  with one row per neuron (shape (n_neurons, n_inputs), forward pass inputs @ weights.T + biases).
 * `check_softmax_crossentropy_backward`: Exercise 2, the combined softmax + cross-entropy gradient.
 * `check_chain_gradients`: Exercise 3, "find the bug" in the gradients of a two-neuron chain.
 * `quiz()`: the notebook's quiz.
@@ -31,10 +32,11 @@ CHAIN_TITLE = "Exercise 3: find the bug"
 # ---- Exercise 1 ---------------------------------------------------------------------------
 
 def _dense_case():
-    """5 samples, 4 inputs, 3 neurons: three different sizes, so every shape mistake shows."""
+    """5 samples, 4 inputs, 3 neurons: three different sizes, so every shape mistake shows.
+    The weights have one row per neuron, shape (3, 4)."""
     rng = np.random.default_rng(7)
     inputs = np.round(rng.uniform(-2, 2, size=(5, 4)), 2)
-    weights = np.round(rng.uniform(-1, 1, size=(4, 3)), 2)
+    weights = np.round(rng.uniform(-1, 1, size=(4, 3)), 2).T.copy()
     dvalues = np.round(rng.uniform(-1, 1, size=(5, 3)), 2)
     return inputs, weights, dvalues
 
@@ -44,7 +46,8 @@ SHAPE_ERROR_WORDS = ("align", "shape", "broadcast", "core dimension", "mismatch"
 
 @guarded(DENSE_TITLE)
 def check_dense_backward(dense_backward):
-    """Check `dense_backward(inputs, weights, dvalues) -> (dweights, dbiases, dinputs)`."""
+    """Check `dense_backward(inputs, weights, dvalues) -> (dweights, dbiases, dinputs)` for a layer
+    whose forward pass is inputs @ weights.T + biases (weights of shape (n_neurons, n_inputs))."""
     inputs, weights, dvalues = _dense_case()
     samples = len(inputs)
     try:
@@ -56,8 +59,9 @@ def check_dense_backward(dense_backward):
         if not problem.unsolved and any(word in text for word in SHAPE_ERROR_WORDS):
             raise LearnerError(
                 f"{text.rstrip('.')}. Two arrays in a product do not line up. Write the shapes down: inputs "
-                "(samples, n_inputs), weights (n_inputs, n_neurons), dvalues (samples, n_neurons); "
-                "the inner sizes of a product must match, so transpose the one that does not."
+                "(samples, n_inputs), weights (n_neurons, n_inputs) in this layer, one row per neuron, "
+                "dvalues (samples, n_neurons); the inner sizes of a product must match, and the result "
+                "must have the shape of the thing it is the gradient of."
             ) from None
         raise
     if result is None:
@@ -70,16 +74,19 @@ def check_dense_backward(dense_backward):
     for value, label in ((dweights, "dweights"), (dbiases, "dbiases"), (dinputs, "dinputs")):
         to_array(value, label)  # `...` or None still in the stub: "Not solved yet"
 
-    want_dweights = inputs.T @ dvalues
+    want_dweights = dvalues.T @ inputs  # (n_neurons, samples) @ (samples, n_inputs), like weights
     want_dbiases = dvalues.sum(axis=0, keepdims=True)
-    want_dinputs = dvalues @ weights.T
+    want_dinputs = dvalues @ weights  # (samples, n_neurons) @ (n_neurons, n_inputs), like inputs
     per_sample = "The layer itself does not divide by the batch size: the loss's gradient already did."
 
     verdict = compare(dweights, want_dweights, DENSE_TITLE, label="dweights", mistakes=[
-        Mistake(want_dweights.T, "dweights is transposed: dvalues.T @ inputs has shape (n_neurons, "
-                "n_inputs). Use inputs.T @ dvalues, which has the shape of the weights."),
+        Mistake(want_dweights.T, "dweights has shape (n_inputs, n_neurons): that is the layout of "
+                "Layer_Dense, inputs.T @ dvalues. This layer keeps one row per neuron, weights of shape "
+                "(n_neurons, n_inputs), and a gradient has the shape of its parameter. Which product "
+                "of inputs and dvalues has that shape?"),
         Mistake(want_dweights / samples, "dweights was divided by the number of samples. " + per_sample),
-        Mistake(-want_dweights, "dweights has the wrong sign: it is inputs.T @ dvalues, nothing subtracted."),
+        Mistake(-want_dweights, "dweights has the wrong sign: nothing is subtracted in a dense layer's "
+                "backward pass."),
     ])
     if not verdict:
         return verdict
@@ -105,14 +112,16 @@ def check_dense_backward(dense_backward):
 
     verdict = compare(dinputs, want_dinputs, DENSE_TITLE, label="dinputs", mistakes=[
         Mistake(want_dinputs.T, "dinputs is transposed: it must have the shape of the inputs, "
-                "(samples, n_inputs). Use dvalues @ weights.T."),
+                "(samples, n_inputs)."),
         Mistake(want_dinputs / samples, "dinputs was divided by the number of samples. " + per_sample),
-        Mistake(-want_dinputs, "dinputs has the wrong sign: it is dvalues @ weights.T."),
+        Mistake(-want_dinputs, "dinputs has the wrong sign: nothing is subtracted in a dense layer's "
+                "backward pass."),
     ])
     if not verdict:
         return verdict
-    return passed(DENSE_TITLE, "dweights, dbiases and dinputs are right, with the shapes of "
-                  "weights, biases and inputs.")
+    return passed(DENSE_TITLE, "dweights = dvalues.T @ inputs, dbiases summed over the samples and "
+                  "dinputs = dvalues @ weights: with weights stored one row per neuron, the transposes move, "
+                  "and the shapes told you where.")
 
 
 # ---- Exercise 2 ---------------------------------------------------------------------------
