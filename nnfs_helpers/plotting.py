@@ -268,6 +268,9 @@ def plot_decision_boundary(predict, X, y, ax=None, title="Decision boundary", re
     ax.contourf(gx, gy, predicted.reshape(gx.shape), levels=np.arange(n_classes + 1) - 0.5,
                 cmap=cmap, alpha=0.3)
     plot_spiral(X, y, ax=ax, title=title)
+    # The coloured grid fills the axes: equal scales by shrinking the box, not by widening the limits.
+    ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]))
+    ax.set_aspect("equal", adjustable="box")
     return ax
 
 

@@ -29,15 +29,14 @@ def numpy_mode(request):
     reproducible.restore_numpy()
 
 
-# --- Exercise 1: dense backward ---------------------------------------------------------------
+# --- Exercise 1: dense backward, weights with one row per neuron ------------------------------
 
-def right_dense(inputs, weights, dvalues):
-    return inputs.T @ dvalues, np.sum(dvalues, axis=0, keepdims=True), dvalues @ weights.T
+def right_dense(inputs, weights, dvalues):  # forward pass: inputs @ weights.T + biases
+    return dvalues.T @ inputs, np.sum(dvalues, axis=0, keepdims=True), dvalues @ weights
 
 
 def np_dot_dense(inputs, weights, dvalues):  # np.dot under the setup returns float32: still right
-    return (np.dot(inputs.T, dvalues), dvalues.sum(axis=0, keepdims=True),
-            np.dot(dvalues, weights.T))
+    return (np.dot(dvalues.T, inputs), dvalues.sum(axis=0, keepdims=True), np.dot(dvalues, weights))
 
 
 def list_dense(inputs, weights, dvalues):  # lists are fine too
@@ -45,7 +44,11 @@ def list_dense(inputs, weights, dvalues):  # lists are fine too
     return [dweights.tolist(), dbiases.tolist(), dinputs.tolist()]
 
 
-@pytest.mark.parametrize("func", [right_dense, np_dot_dense, list_dense])
+def transposed_layer_dense(inputs, weights, dvalues):  # Layer_Dense's gradients, transposed back
+    return (inputs.T @ dvalues).T, np.sum(dvalues, axis=0, keepdims=True), dvalues @ weights.T.T
+
+
+@pytest.mark.parametrize("func", [right_dense, np_dot_dense, list_dense, transposed_layer_dense])
 def test_dense_accepts_right_answers(func):
     ok, message = verdict(check_dense_backward(func))
     assert ok, message
@@ -65,20 +68,21 @@ def test_dense_stub_is_not_solved(answer):
 
 
 def with_dbiases(make):
-    return lambda i, w, d: (i.T @ d, make(d), d @ w.T)
+    return lambda i, w, d: (d.T @ i, make(d), d @ w)
 
 
 @pytest.mark.parametrize("func, words", [
-    (lambda i, w, d: (d.T @ i, d.sum(axis=0, keepdims=True), d @ w.T), "transposed"),
-    (lambda i, w, d: (i.T @ d / len(i), d.sum(axis=0, keepdims=True), d @ w.T), "divided by the number of samples"),
+    (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True), d @ w), "layout of Layer_Dense"),
+    (lambda i, w, d: (d.T @ i / len(i), d.sum(axis=0, keepdims=True), d @ w), "divided by the number of samples"),
+    (lambda i, w, d: (-(d.T @ i), d.sum(axis=0, keepdims=True), d @ w), "wrong sign"),
     (with_dbiases(lambda d: d.sum(axis=0)), "keepdims"),
     (with_dbiases(lambda d: d), "not summed"),
     (with_dbiases(lambda d: d.sum(axis=1, keepdims=True)), "wrong axis"),
     (with_dbiases(lambda d: d.sum(axis=1)), "wrong axis"),
     (with_dbiases(lambda d: d.mean(axis=0, keepdims=True)), "mean"),
     (with_dbiases(lambda d: np.sum(d)), "single number"),
-    (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True), w @ d.T), "transposed"),
-    (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True), d @ w.T / len(d)), "divided by the number of samples"),
+    (lambda i, w, d: (d.T @ i, d.sum(axis=0, keepdims=True), w.T @ d.T), "transposed"),
+    (lambda i, w, d: (d.T @ i, d.sum(axis=0, keepdims=True), d @ w / len(d)), "divided by the number of samples"),
 ])
 def test_dense_names_the_mistake(func, words):
     ok, message = verdict(check_dense_backward(func))
@@ -87,13 +91,14 @@ def test_dense_names_the_mistake(func, words):
 
 
 @pytest.mark.parametrize("func, words", [
-    (lambda i, w, d: (np.dot(i, d), d.sum(axis=0, keepdims=True), d @ w.T), "transpose"),
-    (lambda i, w, d: (i @ d, d.sum(axis=0, keepdims=True), d @ w.T), "transpose"),  # matmul's message
-    (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True), d @ w), "do not line up"),
-    (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True), np.dot(d, w)), "transpose"),
+    # Layer_Dense's code copied unchanged: dvalues @ weights.T does not line up here.
+    (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True), d @ w.T), "one row per neuron"),
+    (lambda i, w, d: (np.dot(i.T, d), d.sum(axis=0, keepdims=True), np.dot(d, w.T)), "one row per neuron"),
+    (lambda i, w, d: (np.dot(i, d), d.sum(axis=0, keepdims=True), d @ w), "do not line up"),
+    (lambda i, w, d: (d @ i, d.sum(axis=0, keepdims=True), d @ w), "do not line up"),  # matmul's message
     (lambda i, w, d: 1 / 0, "ZeroDivisionError"),
-    (lambda i, w, d: (i.T @ d, d.sum(axis=0, keepdims=True)), "three arrays"),
-    (lambda i, w, d: i.T @ d, "three arrays"),
+    (lambda i, w, d: (d.T @ i, d.sum(axis=0, keepdims=True)), "three arrays"),
+    (lambda i, w, d: d.T @ i, "three arrays"),
     (lambda i, w, d: ("a", "b", "c"), "should be numbers"),
     ("not a function", "expected a function"),
 ])
@@ -101,6 +106,13 @@ def test_dense_reports_errors_without_raising(func, words):
     ok, message = verdict(check_dense_backward(func))
     assert not ok
     assert words in message, message
+
+
+def test_dense_exercise_uses_weights_with_one_row_per_neuron():
+    """Layer_Dense's own backward pass (the code shown above the exercise) must not pass."""
+    ok, message = verdict(check_dense_backward(
+        lambda i, w, d: (i.T @ d, np.sum(d, axis=0, keepdims=True), d @ w.T)))
+    assert not ok, message
 
 
 # --- Exercise 2: combined softmax + cross-entropy gradient -------------------------------------
@@ -181,6 +193,26 @@ def predicted_class(p, y):
     (lambda p, y: right_combined(p, y).T, "transposed"),
 ])
 def test_combined_names_the_mistake(func, words):
+    ok, message = verdict(check_softmax_crossentropy_backward(func))
+    assert not ok
+    assert words in message, message
+
+
+def indices_subtracted(p, y):  # y_hat - y with y still class indices: a broadcast error
+    return (p - y) / len(p)
+
+
+def eye_of_samples(p, y):  # one-hot rows as long as the batch: a broadcast error
+    if y.ndim == 1:
+        y = np.eye(len(p))[y]
+    return (p - y) / len(p)
+
+
+@pytest.mark.parametrize("func, words", [
+    (indices_subtracted, "class indices, one number per sample"),
+    (eye_of_samples, "np.eye(samples) makes rows as long as the batch"),
+])
+def test_combined_diagnoses_broadcast_errors(func, words):
     ok, message = verdict(check_softmax_crossentropy_backward(func))
     assert not ok
     assert words in message, message
@@ -279,6 +311,39 @@ def test_chain_names_the_mistake(func, words):
     ok, message = verdict(check_chain_gradients(func))
     assert not ok
     assert words in message, message
+
+
+def numerical_chain(x, y, w1, b1, w2, b2):  # the notebook's numerical_chain_gradients, handed in
+    parameters = np.array([w1, b1, w2, b2], dtype=np.float64)
+    gradients = np.zeros(4)
+    for index in range(4):
+        original = parameters[index]
+        parameters[index] = original + 1e-6
+        plus = chain_loss(x, y, *parameters)
+        parameters[index] = original - 1e-6
+        minus = chain_loss(x, y, *parameters)
+        parameters[index] = original
+        gradients[index] = (plus - minus) / 2e-6
+    return dict(zip(["w1", "b1", "w2", "b2"], gradients))
+
+
+@pytest.mark.parametrize("h", [1e-8, 1e-6, 1e-4, 1e-2])
+def test_chain_refuses_numerical_gradients(h):
+    def numerical(*point):
+        return {name: numeric(point, name, h) for name in ["w1", "b1", "w2", "b2"]}
+    for func in (numerical, numerical_chain):
+        ok, message = verdict(check_chain_gradients(func))
+        assert not ok
+        if h <= 1e-4:  # a large step is already wrong at the ordinary points
+            assert "saturated" in message and "numerical gradients" in message, message
+
+
+def test_saturated_point_is_exact_for_the_chain_rule():
+    ok, message = verdict(check_chain_gradients(fixed_chain))
+    assert ok, message
+    from nnfs_helpers.exercises.nb07 import SATURATED_POINT
+    right = correct_chain_gradients(*SATURATED_POINT)
+    assert all(abs(value) < 1e-12 for value in right.values())
 
 
 def test_chain_names_the_wrong_parameters():

@@ -448,6 +448,28 @@ def epoch_update_outside(layers, loss_activation, optimizer, X, y, batch_size, r
     return np.mean(losses)
 
 
+def epoch_update_before_backward(layers, loss_activation, optimizer, X, y, batch_size, rng,
+                                 skip_first=False):
+    losses = []
+    for X_batch, y_batch in batches_right(X, y, batch_size, rng):
+        output = X_batch
+        for layer in layers:
+            layer.forward(output)
+            output = layer.output
+        losses.append(loss_activation.forward(output, y_batch))
+        if not skip_first or hasattr(layers[0], "dweights"):  # the update, before the backward pass
+            optimizer.pre_update_params()
+            optimizer.update_params(layers[0])
+            optimizer.update_params(layers[2])
+            optimizer.post_update_params()
+        backward(layers, loss_activation, y_batch)
+    return np.mean(losses)
+
+
+def epoch_update_before_backward_guarded(*args):  # skips the first update: no crash, stale steps
+    return epoch_update_before_backward(*args, skip_first=True)
+
+
 def epoch_returns(kind):
     def answer(*args):
         return epoch_right(*args, returns=kind)
@@ -468,7 +490,9 @@ def epoch_forever(*args):
     (epoch_stub, "Not solved yet"),
     (epoch_full_batch, "full-batch"),
     (epoch_forward_all, "used all of X"),
-    (epoch_stale_gradient, "do not match"),
+    (epoch_stale_gradient, "gradients from the backward pass of an earlier batch"),
+    (epoch_update_before_backward, "the update comes before the backward pass"),
+    (epoch_update_before_backward_guarded, "the update comes before this batch's backward pass"),
     (epoch_one_layer, "updated 0 times"),
     (epoch_no_optimizer, "never updated"),
     (epoch_pairs_broken, "same indices"),

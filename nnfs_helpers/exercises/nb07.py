@@ -1,6 +1,7 @@
 """Checks for notebook 07 · Backpropagation.
 
-* `check_dense_backward`: Exercise 1, the dense layer's backward pass as a function.
+* `check_dense_backward`: Exercise 1, the backward pass of a dense layer that stores its weights
+  with one row per neuron (shape (n_neurons, n_inputs), forward pass inputs @ weights.T + biases).
 * `check_softmax_crossentropy_backward`: Exercise 2, the combined softmax + cross-entropy gradient.
 * `check_chain_gradients`: Exercise 3, "find the bug" in the gradients of a two-neuron chain.
 * `quiz()`: the notebook's quiz.
@@ -10,6 +11,7 @@ network module), whatever the reproducible setup has done to NumPy's defaults.
 """
 
 import math
+import re
 
 import numpy as np
 
@@ -18,7 +20,8 @@ from ..quiz import Question, Quiz
 
 __all__ = [
     "check_dense_backward", "check_softmax_crossentropy_backward", "check_chain_gradients",
-    "chain_loss", "buggy_chain_gradients", "correct_chain_gradients", "CHAIN_POINTS", "quiz",
+    "chain_loss", "buggy_chain_gradients", "correct_chain_gradients", "CHAIN_POINTS", "SATURATED_POINT",
+    "quiz",
 ]
 
 DENSE_TITLE = "Exercise 1: Layer_Dense backward"
@@ -29,10 +32,11 @@ CHAIN_TITLE = "Exercise 3: find the bug"
 # ---- Exercise 1 ---------------------------------------------------------------------------
 
 def _dense_case():
-    """5 samples, 4 inputs, 3 neurons: three different sizes, so every shape mistake shows."""
+    """5 samples, 4 inputs, 3 neurons: three different sizes, so every shape mistake shows.
+    The weights have one row per neuron, shape (3, 4)."""
     rng = np.random.default_rng(7)
     inputs = np.round(rng.uniform(-2, 2, size=(5, 4)), 2)
-    weights = np.round(rng.uniform(-1, 1, size=(4, 3)), 2)
+    weights = np.round(rng.uniform(-1, 1, size=(4, 3)), 2).T.copy()
     dvalues = np.round(rng.uniform(-1, 1, size=(5, 3)), 2)
     return inputs, weights, dvalues
 
@@ -42,7 +46,8 @@ SHAPE_ERROR_WORDS = ("align", "shape", "broadcast", "core dimension", "mismatch"
 
 @guarded(DENSE_TITLE)
 def check_dense_backward(dense_backward):
-    """Check `dense_backward(inputs, weights, dvalues) -> (dweights, dbiases, dinputs)`."""
+    """Check `dense_backward(inputs, weights, dvalues) -> (dweights, dbiases, dinputs)` for a layer
+    whose forward pass is inputs @ weights.T + biases (weights of shape (n_neurons, n_inputs))."""
     inputs, weights, dvalues = _dense_case()
     samples = len(inputs)
     try:
@@ -54,8 +59,9 @@ def check_dense_backward(dense_backward):
         if not problem.unsolved and any(word in text for word in SHAPE_ERROR_WORDS):
             raise LearnerError(
                 f"{text.rstrip('.')}. Two arrays in a product do not line up. Write the shapes down: inputs "
-                "(samples, n_inputs), weights (n_inputs, n_neurons), dvalues (samples, n_neurons); "
-                "the inner sizes of a product must match, so transpose the one that does not."
+                "(samples, n_inputs), weights (n_neurons, n_inputs) in this layer, one row per neuron, "
+                "dvalues (samples, n_neurons); the inner sizes of a product must match, and the result "
+                "must have the shape of the thing it is the gradient of."
             ) from None
         raise
     if result is None:
@@ -68,16 +74,19 @@ def check_dense_backward(dense_backward):
     for value, label in ((dweights, "dweights"), (dbiases, "dbiases"), (dinputs, "dinputs")):
         to_array(value, label)  # `...` or None still in the stub: "Not solved yet"
 
-    want_dweights = inputs.T @ dvalues
+    want_dweights = dvalues.T @ inputs  # (n_neurons, samples) @ (samples, n_inputs), like weights
     want_dbiases = dvalues.sum(axis=0, keepdims=True)
-    want_dinputs = dvalues @ weights.T
+    want_dinputs = dvalues @ weights  # (samples, n_neurons) @ (n_neurons, n_inputs), like inputs
     per_sample = "The layer itself does not divide by the batch size: the loss's gradient already did."
 
     verdict = compare(dweights, want_dweights, DENSE_TITLE, label="dweights", mistakes=[
-        Mistake(want_dweights.T, "dweights is transposed: dvalues.T @ inputs has shape (n_neurons, "
-                "n_inputs). Use inputs.T @ dvalues, which has the shape of the weights."),
+        Mistake(want_dweights.T, "dweights has shape (n_inputs, n_neurons): that is the layout of "
+                "Layer_Dense, inputs.T @ dvalues. This layer keeps one row per neuron, weights of shape "
+                "(n_neurons, n_inputs), and a gradient has the shape of its parameter. Which product "
+                "of inputs and dvalues has that shape?"),
         Mistake(want_dweights / samples, "dweights was divided by the number of samples. " + per_sample),
-        Mistake(-want_dweights, "dweights has the wrong sign: it is inputs.T @ dvalues, nothing subtracted."),
+        Mistake(-want_dweights, "dweights has the wrong sign: nothing is subtracted in a dense layer's "
+                "backward pass."),
     ])
     if not verdict:
         return verdict
@@ -103,14 +112,16 @@ def check_dense_backward(dense_backward):
 
     verdict = compare(dinputs, want_dinputs, DENSE_TITLE, label="dinputs", mistakes=[
         Mistake(want_dinputs.T, "dinputs is transposed: it must have the shape of the inputs, "
-                "(samples, n_inputs). Use dvalues @ weights.T."),
+                "(samples, n_inputs)."),
         Mistake(want_dinputs / samples, "dinputs was divided by the number of samples. " + per_sample),
-        Mistake(-want_dinputs, "dinputs has the wrong sign: it is dvalues @ weights.T."),
+        Mistake(-want_dinputs, "dinputs has the wrong sign: nothing is subtracted in a dense layer's "
+                "backward pass."),
     ])
     if not verdict:
         return verdict
-    return passed(DENSE_TITLE, "dweights, dbiases and dinputs are right, with the shapes of "
-                  "weights, biases and inputs.")
+    return passed(DENSE_TITLE, "dweights = dvalues.T @ inputs, dbiases summed over the samples and "
+                  "dinputs = dvalues @ weights: with weights stored one row per neuron, the transposes move, "
+                  "and the shapes told you where.")
 
 
 # ---- Exercise 2 ---------------------------------------------------------------------------
@@ -130,6 +141,25 @@ def _subtract_every_listed_class(softmax_outputs, class_targets):
     return wrong / len(wrong)
 
 
+def _broadcast_hint(text, samples, classes):
+    """Name the mistake behind a "could not be broadcast" error with class indices, or None."""
+    if "broadcast" not in text:
+        return None
+    shapes = set(re.findall(r"\((\d+),(\d*)\)", text.replace(" ", "")))
+    if (str(samples), "") in shapes:
+        return (f"y_true holds class indices, one number per sample (shape ({samples},)), while the "
+                f"softmax outputs have one row of {classes} probabilities per sample (shape ({samples}, "
+                f"{classes})): subtracting one from the other does not line up. The y in y_hat - y is a "
+                "one-hot row per sample, 1 at its class; subtract 1 in each row at its own class: "
+                "dinputs[np.arange(samples), y_true] -= 1.")
+    if (str(samples), str(samples)) in shapes:
+        return (f"Your one-hot rows have {samples} entries, one per sample: np.eye(samples) makes rows as "
+                f"long as the batch. A one-hot row has one entry per class ({classes} here): use "
+                "np.eye(softmax_outputs.shape[1]), the number of classes.")
+    return ("Two arrays of different shapes were combined: print the shapes of softmax_outputs, y_true "
+            "and what you subtract; the gradient has the shape of softmax_outputs.")
+
+
 @guarded(COMBINED_TITLE)
 def check_softmax_crossentropy_backward(softmax_crossentropy_backward):
     """Check `softmax_crossentropy_backward(softmax_outputs, y_true) -> dinputs`, both label formats."""
@@ -139,8 +169,14 @@ def check_softmax_crossentropy_backward(softmax_crossentropy_backward):
     expected = (softmax_outputs - one_hot) / samples
 
     given = softmax_outputs.copy()
-    answer = call_learner(softmax_crossentropy_backward, given, class_targets.copy(),
-                          name="softmax_crossentropy_backward")
+    try:
+        answer = call_learner(softmax_crossentropy_backward, given, class_targets.copy(),
+                              name="softmax_crossentropy_backward")
+    except LearnerError as problem:
+        hint = _broadcast_hint(str(problem), samples, classes)
+        if hint is None:
+            raise
+        return failed(COMBINED_TITLE, f"{str(problem).rstrip(' .')}. {hint}")
     predicted = np.eye(classes, dtype=np.float64)[np.argmax(softmax_outputs, axis=1)]
     verdict = compare(answer, expected, COMBINED_TITLE, label="your gradient", mistakes=[
         Mistake(softmax_outputs - one_hot, "not divided by the number of samples: the loss is a mean "
@@ -189,6 +225,11 @@ CHAIN_POINTS = [
     (1.5, 0.2, -0.7, 0.4, 1.3, -0.5),
     (-0.8, 0.9, 0.9, -0.3, -1.1, 0.6),
 ]
+# A point where the second sigmoid is saturated (z2 about -30.6, y_hat about 5e-14): every gradient
+# is about 1e-14 while the loss is about 0.5, so nudging a parameter changes the loss by less than
+# its rounding. Central differences are then wrong by 100% for any step from 1e-8 to 1e-3 (and by
+# more than 1e-3 for larger steps, through the curvature), while the chain rule stays exact.
+SATURATED_POINT = (1.0, 1.0, 0.5, 0.0, -1.0, -30.0)
 
 
 def _sigmoid(z):
@@ -324,8 +365,20 @@ def check_chain_gradients(chain_gradients):
             hints = _diagnose(set(wrong), learner, point)
             return failed(CHAIN_TITLE, f"Compared with central differences {where}, these gradients "
                           f"are wrong: {details}. " + " ".join(hints))
+    learner = _read_gradients(call_learner(chain_gradients, *SATURATED_POINT, name="chain_gradients"))
+    exact = correct_chain_gradients(*SATURATED_POINT)
+    wrong = [name for name in PARAMETERS if _relative_error(learner[name], exact[name]) > 1e-6]
+    if wrong:
+        return failed(CHAIN_TITLE, "Your gradients match central differences at three points, but at a "
+                      f"point where the second sigmoid is saturated, (x, y, w1, b1, w2, b2) = {SATURATED_POINT}, "
+                      f"{', '.join(wrong)} {'are' if len(wrong) > 1 else 'is'} wrong. There every gradient is "
+                      "about 1e-14 while the loss is about 0.5, so nudging a parameter changes the loss by "
+                      "less than its rounding, and a finite difference measures noise. Does your function "
+                      "nudge the parameters (numerical gradients) instead of applying the chain rule? "
+                      "Write each gradient as a product of local derivatives, as buggy_chain_gradients does.")
     return passed(CHAIN_TITLE, "all four gradients match central differences (relative error below "
-                  "1e-6) at three different points.")
+                  "1e-6) at three different points, and the exact values at a saturated point, where "
+                  "central differences fail.")
 
 
 # ---- Quiz ---------------------------------------------------------------------------------

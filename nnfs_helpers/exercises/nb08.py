@@ -301,6 +301,22 @@ def check_minibatches(minibatches):
 
 # --- Exercise 3: minibatch_epoch --------------------------------------------------------------
 
+def _gradients_fit_inputs(layer):
+    """Whether the layer's last backward pass saw the inputs of its last forward pass."""
+    seen = getattr(layer, "backward_inputs", None)
+    return seen is not None and (seen is layer.inputs or np.array_equal(seen, layer.inputs))
+
+
+def _recording_dense(network):
+    """Layer_Dense that remembers the inputs its last backward pass used."""
+    class Layer_Dense(network.Layer_Dense):
+        def backward(self, dvalues, *args, **kwargs):
+            super().backward(dvalues, *args, **kwargs)
+            self.backward_inputs = self.inputs
+
+    return Layer_Dense
+
+
 class _RecordingOptimizer:
     """Plain SGD that remembers every call: "pre", "post", and what each update_params saw."""
 
@@ -309,6 +325,8 @@ class _RecordingOptimizer:
         self.current_learning_rate = learning_rate
         self.calls = []  # (layer, inputs, dweights, dbiases)
         self.events = []  # "pre", "update" and "post", in the order they happened
+        self.missing_gradients = False  # update_params met a layer with no gradients yet
+        self.stale_update = None  # the first update whose gradients came from an earlier batch
 
     def pre_update_params(self):
         self.events.append("pre")
@@ -318,6 +336,10 @@ class _RecordingOptimizer:
 
     def update_params(self, layer):
         self.events.append("update")
+        if not hasattr(layer, "dweights"):
+            self.missing_gradients = True
+        elif self.stale_update is None and not _gradients_fit_inputs(layer):
+            self.stale_update = len(self.calls)
         self.calls.append((layer, np.array(layer.inputs, dtype=np.float64),
                            np.array(layer.dweights, dtype=np.float64),
                            np.array(layer.dbiases, dtype=np.float64)))
@@ -358,8 +380,8 @@ def _schedule_problem(events, steps):
 
 def _small_network(rng, network):
     """Two dense layers around a ReLU, with float64 parameters drawn from `rng`."""
-    dense1 = network.Layer_Dense.__new__(network.Layer_Dense)
-    dense2 = network.Layer_Dense.__new__(network.Layer_Dense)
+    dense = _recording_dense(network)
+    dense1, dense2 = dense.__new__(dense), dense.__new__(dense)
     dense1.weights, dense1.biases = rng.normal(0, 0.5, (2, 6)), rng.normal(0, 0.1, (1, 6))
     dense2.weights, dense2.biases = rng.normal(0, 0.5, (6, 3)), rng.normal(0, 0.1, (1, 3))
     return [dense1, network.Activation_ReLU(), dense2]
@@ -403,8 +425,21 @@ def check_minibatch_epoch(minibatch_epoch):
 
     X_given, y_given = X.copy(), y.copy()
     epoch_rng = np.random.default_rng(5)
-    returned = call_learner(minibatch_epoch, layers, RecordingLoss(), optimizer, X_given, y_given,
-                            batch_size, epoch_rng, name="minibatch_epoch", timeout=TIMEOUT)
+    order_hint = ("Every step runs in this order: the forward pass on X_batch, the loss, the backward "
+                  "pass (which computes layer.dweights and layer.dbiases), and only then the updates.")
+    try:
+        returned = call_learner(minibatch_epoch, layers, RecordingLoss(), optimizer, X_given, y_given,
+                                batch_size, epoch_rng, name="minibatch_epoch", timeout=TIMEOUT)
+    except LearnerError as problem:
+        if optimizer.missing_gradients:
+            return failed(title, "`optimizer.update_params(layer)` was called before any backward pass "
+                                 "had given the layer its gradients (it has no `dweights` yet), so it "
+                                 f"raised an error: the update comes before the backward pass. {order_hint}")
+        raise
+    if optimizer.stale_update is not None:
+        return failed(title, f"at update {optimizer.stale_update} the optimizer applied gradients from the "
+                             "backward pass of an earlier batch, not of the batch the layer had just seen: "
+                             f"the update comes before this batch's backward pass. {order_hint}")
     calls1 = [c for c in optimizer.calls if c[0] is dense1]
     calls2 = [c for c in optimizer.calls if c[0] is dense2]
     if not optimizer.calls:

@@ -349,10 +349,11 @@ def quiz():
             answer=3,
             explanations=["One epoch's accuracy is a lucky or an unlucky draw; averaged over the last "
                           "1,000 epochs run (c) is ahead, and its loss is clearly lower.",
-                          "Decay did not change how many neurons died; it changed how the live ones "
-                          "were tuned.",
+                          "Short steps can still push a neuron's inputs below zero, and this notebook "
+                          "never counted dead neurons; what its table measured is the zig-zag of the loss.",
                           "We measured only the training data; notebook 12 looks at new data, and "
                           "small steps can overfit as well as large ones.",
-                          "Right: a lower loss means more confidently right answers, which accuracy "
-                          "alone cannot see."]),
+                          "Right: the zig-zag column of the table shows it. With short late steps the "
+                          "weights settle into the valley instead of jumping across it, so the loss ends "
+                          "lower and changes little from one epoch to the next."]),
     ])
