@@ -770,7 +770,7 @@ def _check_count(name, value, smallest, allow_none=False):
 
 
 # ---- from notebooks/18_model_class.ipynb ----
-from nnfs_helpers.plotting import TrainingProgress
+from nnfs_helpers.progress import TrainingProgress
 
 
 @add_to_class(Model)

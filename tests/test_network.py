@@ -262,3 +262,15 @@ def test_gradient_check_rejects_bad_input_clearly(component, inputs, error, phra
     with pytest.raises(error) as info:
         gradient_check(component, inputs)
     assert phrase in str(info.value)
+
+
+def test_importing_the_network_imports_no_plotting_library():
+    """The network code shows progress without matplotlib, and leaves its settings alone."""
+    import subprocess
+    import sys
+
+    script = ("import sys, nnfs_helpers.network\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'nnfs_helpers')))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert "matplotlib" not in out and "nnfs_helpers.plotting" not in out, out
+    assert "nnfs_helpers.network" in out
