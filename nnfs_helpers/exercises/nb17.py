@@ -174,7 +174,8 @@ def _chosen_rate(scores):
 
 
 def _beats(test, deeper, shallower, rates, n_se=2.0):
-    (mean_a, se_a), (mean_b, se_b) = _mean_and_se(test[deeper][rates[deeper]]), _mean_and_se(test[shallower][rates[shallower]])
+    mean_a, se_a = _mean_and_se(test[deeper][rates[deeper]])
+    mean_b, se_b = _mean_and_se(test[shallower][rates[shallower]])
     gap, se = mean_a - mean_b, np.hypot(se_a, se_b)
     return gap > n_se * se, gap, se
 
