@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+from nnfs.datasets import sine_data
 
 from nnfs_helpers.exercises import nb16
-from nnfs_helpers.exercises.nb16 import check_mae_backward, check_mse_backward
+from nnfs_helpers.exercises.nb16 import check_first_layer, check_mae_backward, check_mse_backward
 from nnfs_helpers.network import Loss_MeanAbsoluteError, Loss_MeanSquaredError
 
 
@@ -121,3 +122,61 @@ def test_quiz_answers_are_spread_and_explained():
     for index, q in enumerate(quiz.questions):
         assert all(text.strip() for text in q.explanations)
         assert quiz.answer(index, q.answer).startswith("Correct!")
+
+
+# --- Exercise 3: dead neurons and bends at the start --------------------------------------------
+
+SINE_X = sine_data(samples=64)[0]
+
+
+def first_layer_right(weights, biases, inputs):
+    hidden = np.maximum(0, inputs @ weights + biases)
+    return np.all(hidden == 0, axis=0), -biases[0] / weights[0]
+
+
+def first_layer_as_lists(weights, biases, inputs):
+    z = inputs @ weights + biases
+    return [bool(np.max(column) <= 0) for column in z.T], list(-biases.ravel() / weights.ravel())
+
+
+@pytest.mark.parametrize("answer", [first_layer_right, first_layer_as_lists])
+def test_first_layer_accepts_right_answers(answer):
+    ok, message = verdict(check_first_layer(answer, SINE_X))
+    assert ok, message
+
+
+def relu(w, b, x):
+    return np.maximum(0, x @ w + b)
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (lambda w, b, x: (np.all(x @ w + b < 0, axis=0), -b[0] / w[0]), "exactly 0"),
+    (lambda w, b, x: (np.any(relu(w, b, x) == 0, axis=0), -b[0] / w[0]), "np.all, not np.any"),
+    (lambda w, b, x: (np.any(relu(w, b, x) > 0, axis=0), -b[0] / w[0]), "live neurons"),
+    (lambda w, b, x: (np.all(relu(w, b, x) == 0, axis=1), -b[0] / w[0]), "one value per input"),
+    (lambda w, b, x: (np.sum(np.all(relu(w, b, x) == 0, axis=0)), -b[0] / w[0]), "a count"),
+    (lambda w, b, x: (np.all(relu(w, b, x) == 0, axis=0), b[0] / w[0]), "sign of your bends"),
+    (lambda w, b, x: (np.all(relu(w, b, x) == 0, axis=0), np.zeros(w.shape[1])), "not where w x + b = 0"),
+    (lambda w, b, x: (np.all(relu(w, b, x) == 0, axis=0), -w[0] / b[0]), "-w / b"),
+    (lambda w, b, x: np.all(relu(w, b, x) == 0, axis=0), "two arrays"),
+    (lambda w, b, x: None, "Not solved yet"),
+    (lambda w, b, x: 1 / 0, "ZeroDivisionError"),
+])
+def test_first_layer_names_the_mistake(answer, phrase):
+    ok, message = verdict(check_first_layer(answer, SINE_X))
+    assert not ok
+    assert phrase in message, message
+
+
+def test_first_layer_cannot_be_passed_with_the_answer_for_the_notebooks_inputs_only():
+    """A hard-coded answer for seed 0's layer on the notebook's inputs fails the other cases."""
+    def hard_coded(weights, biases, inputs):
+        return weights[0] < 0, np.zeros(weights.shape[1])
+    ok, message = verdict(check_first_layer(hard_coded, SINE_X))
+    assert not ok
+
+
+def test_quiz_q5_names_the_inputs_not_the_scale():
+    question = nb16.quiz().questions[4]
+    right = question.options[question.answer]
+    assert "centring" in right and "epsilon" not in right

@@ -102,3 +102,76 @@ def test_the_checks_leave_the_global_random_state_alone():
 def test_quiz_has_one_explained_right_answer_per_question():
     quiz = nb17.quiz()
     assert len(quiz.questions) >= 4 and len({q.answer for q in quiz.questions}) >= 3
+
+
+# --- Exercise 2: judge the depth sweep ---------------------------------------------------------
+
+from nnfs_helpers.exercises.nb17 import check_depth_verdict  # noqa: E402
+
+# A sweep in which one seed, the test set and the mean over seeds choose different rates, and
+# in which "2 vs 1" is beyond two standard errors while "3 vs 2" is beyond one but not two.
+SWEEP_VALIDATION = {
+    1: {0.005: [0.60, 0.59, 0.61], 0.02: [0.70, 0.71, 0.69], 0.08: [0.83, 0.84, 0.82]},
+    2: {0.005: [0.83, 0.82, 0.83], 0.02: [0.85, 0.86, 0.84], 0.08: [0.90, 0.60, 0.70]},
+    3: {0.005: [0.856, 0.858, 0.857], 0.02: [0.855, 0.856, 0.854], 0.08: [0.81, 0.83, 0.82]},
+}
+SWEEP_TEST = {
+    1: {0.005: [0.58, 0.57, 0.59], 0.02: [0.84, 0.84, 0.84], 0.08: [0.820, 0.822, 0.824]},
+    2: {0.005: [0.81, 0.80, 0.82], 0.02: [0.840, 0.845, 0.850], 0.08: [0.88, 0.58, 0.69]},
+    3: {0.005: [0.848, 0.852, 0.850], 0.02: [0.86, 0.86, 0.86], 0.08: [0.80, 0.81, 0.82]},
+}
+RIGHT_RATES = {1: 0.08, 2: 0.02, 3: 0.005}
+RIGHT_VERDICTS = {"2 vs 1": True, "3 vs 2": False}
+
+
+def judge(rates, verdicts):
+    return verdict(check_depth_verdict(rates, verdicts, SWEEP_VALIDATION, SWEEP_TEST))
+
+
+def test_depth_verdict_accepts_the_right_judgement():
+    ok, message = judge(dict(RIGHT_RATES), dict(RIGHT_VERDICTS))
+    assert ok, message
+    ok, message = judge({1: np.float64(0.08), 2: 0.02, 3: 0.005}, {"2 vs 1": np.True_, "3 vs 2": False})
+    assert ok, message
+
+
+def test_depth_verdict_follows_the_learners_own_sweep():
+    """The same answer fails on another sweep: the check judges against the data it is given."""
+    flipped = {hidden: {rate: list(reversed(sorted(values))) for rate, values in scores.items()}
+               for hidden, scores in SWEEP_VALIDATION.items()}
+    flipped[1] = {0.005: [0.9, 0.9, 0.9], 0.02: [0.7, 0.7, 0.7], 0.08: [0.8, 0.8, 0.8]}
+    ok, message = verdict(check_depth_verdict(dict(RIGHT_RATES), dict(RIGHT_VERDICTS), flipped, SWEEP_TEST))
+    assert not ok and "best_rates[1]" in message
+
+
+@pytest.mark.parametrize("rates, verdicts, phrase", [
+    ({1: 0.08, 2: 0.08, 3: 0.005}, RIGHT_VERDICTS, "followed one seed"),
+    ({1: 0.08, 2: 0.02, 3: 0.02}, RIGHT_VERDICTS, "chose on the test set"),
+    ({1: 0.08, 2: 0.005, 3: 0.005}, RIGHT_VERDICTS, "compare the mean validation accuracy"),
+    ({1: 0.1, 2: 0.02, 3: 0.005}, RIGHT_VERDICTS, "not one of the rates"),
+    ({1: "fast", 2: 0.02, 3: 0.005}, RIGHT_VERDICTS, "should be a learning rate"),
+    (RIGHT_RATES, {"2 vs 1": True, "3 vs 2": True}, "one standard error"),
+    (RIGHT_RATES, {"2 vs 1": True, "3 vs 2": "no"}, "True or False"),
+    ({1: ..., 2: ..., 3: ...}, {"2 vs 1": ..., "3 vs 2": ...}, "Not solved yet"),
+    (RIGHT_RATES, {"2 vs 1": ..., "3 vs 2": ...}, "Not solved yet"),
+    (None, None, "two dictionaries"),
+])
+def test_depth_verdict_names_the_mistake(rates, verdicts, phrase):
+    ok, message = judge(dict(rates) if isinstance(rates, dict) else rates,
+                        dict(verdicts) if isinstance(verdicts, dict) else verdicts)
+    assert not ok
+    assert phrase in message, message
+
+
+def test_depth_verdict_rejects_a_gap_above_zero_that_is_within_the_noise():
+    validation = {1: {0.01: [0.80, 0.81, 0.82]}, 2: {0.01: [0.80, 0.81, 0.82]}, 3: {0.01: [0.80, 0.81, 0.82]}}
+    test = {1: {0.01: [0.80, 0.82, 0.84]}, 2: {0.01: [0.805, 0.825, 0.845]}, 3: {0.01: [0.80, 0.82, 0.84]}}
+    ok, message = verdict(check_depth_verdict({1: 0.01, 2: 0.01, 3: 0.01}, {"2 vs 1": True, "3 vs 2": False},
+                                              validation, test))
+    assert not ok and "above 0 is not enough" in message, message
+
+
+def test_quiz_depth_question_is_about_the_rate_sweep():
+    question = nb17.quiz().questions[4]
+    right = question.options[question.answer]
+    assert "best rate" in right and "0.25" not in right

@@ -2,6 +2,8 @@
 
 * `check_mse_backward(mse_backward)`: Exercise 1, the gradient of the mean squared error.
 * `check_mae_backward(mae_backward)`: Exercise 2, the gradient of the mean absolute error.
+* `check_first_layer(first_layer_at_start, inputs)`: Exercise 3, which first-layer neurons of
+  the untrained sine network are dead on `inputs`, and where each neuron bends.
 * `quiz()`: the notebook's quiz.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer. The
@@ -11,14 +13,15 @@ generator, so NumPy's global random state is left as it was.
 
 import numpy as np
 
-from ..checking import Mistake, call_learner, compare, guarded
+from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
 from ..quiz import Question, Quiz
 
-__all__ = ["check_mse_backward", "check_mae_backward", "quiz"]
+__all__ = ["check_mse_backward", "check_mae_backward", "check_first_layer", "quiz"]
 
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
 MSE_TITLE = "Exercise 1: mean squared error backward"
 MAE_TITLE = "Exercise 2: mean absolute error backward"
+FIRST_LAYER_TITLE = "Exercise 3: dead neurons and bends at the start"
 
 
 def _case():
@@ -103,6 +106,82 @@ def check_mae_backward(mae_backward):
     ])
 
 
+# --- Exercise 3 -------------------------------------------------------------------------------
+
+def _first_layer_cases(inputs):
+    """(name, weights, biases, inputs): the learner's own inputs with zero biases, the same inputs
+    centred, and a layer with non-zero biases (so a bend is not always at 0)."""
+    rng = np.random.default_rng(1616)
+    weights = 0.01 * rng.standard_normal((1, 48))  # not 64 neurons: no count of inputs can pass
+    biased_weights = rng.standard_normal((1, 24))
+    biases = 0.5 * rng.standard_normal((1, 24))
+    return [("your inputs, zero biases", weights, np.zeros((1, 48)), inputs),
+            ("your inputs minus 0.5, zero biases", weights, np.zeros((1, 48)), inputs - 0.5),
+            ("your inputs, non-zero biases", biased_weights, biases, inputs)]
+
+
+def _unpack(answer, context, n_neurons, n_samples):
+    if answer is None or answer is Ellipsis:
+        raise LearnerError(f"{context} returned {'`...`' if answer is Ellipsis else 'None'}. "
+                           "Did you forget the `return`?", unsolved=True)
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise LearnerError(f"{context} should return two arrays, (dead, bends), but returned "
+                           f"a {type(answer).__name__}.")
+    dead = to_array(answer[0], "your `dead`").reshape(-1)
+    bends = to_array(answer[1], "your `bends`").reshape(-1)
+    for name, array in (("dead", dead), ("bends", bends)):
+        if array.shape != (n_neurons,) and array.size == n_samples:
+            raise LearnerError(f"{context}: your `{name}` has one value per input ({n_samples}), but the "
+                               "task asks for one per neuron: one row is one input, one column one neuron, "
+                               "so reduce over axis=0.")
+        if array.shape != (n_neurons,):
+            raise LearnerError(f"{context}: your `{name}` has {array.size} value(s), but the layer has "
+                               f"{n_neurons} neurons: return one value per neuron (per column)."
+                               + (" A single number is a count; the task asks which neurons."
+                                  if name == "dead" and array.size == 1 else ""))
+    return dead, bends
+
+
+@guarded(FIRST_LAYER_TITLE)
+def check_first_layer(first_layer_at_start, inputs):
+    """Check `first_layer_at_start(weights, biases, inputs) -> (dead, bends)` on the learner's inputs."""
+    inputs = to_array(inputs, "the inputs").reshape(-1, 1)
+    for name, weights, biases, x in _first_layer_cases(inputs):
+        context = f"first_layer_at_start(weights, biases, inputs) ({name})"
+        answer = call_learner(first_layer_at_start, weights.copy(), biases.copy(), x.copy(),
+                              timeout=TIMEOUT, name="first_layer_at_start", context=context)
+        z = x @ weights + biases
+        dead, bends = _unpack(answer, context, weights.shape[1], len(x))
+        right_dead = np.all(z <= 0, axis=0)
+        if not np.array_equal(dead != 0, right_dead):
+            known = [
+                (np.all(z < 0, axis=0), "you asked for a weighted sum below 0 at every input. ReLU outputs "
+                                        "0 also where the sum is exactly 0 (at x = 0 with a zero bias): test "
+                                        "the ReLU output, np.all(np.maximum(0, z) == 0, axis=0)."),
+                (np.any(z <= 0, axis=0), "you marked every neuron that is 0 for at least one input. Dead means "
+                                         "0 for every input: np.all, not np.any."),
+                (~right_dead, "you marked the live neurons, not the dead ones."),
+            ]
+            for wrong, message in known:
+                if np.array_equal(dead != 0, wrong):
+                    return failed(FIRST_LAYER_TITLE, f"{context}: {message}")
+            return failed(FIRST_LAYER_TITLE, f"{context}: your `dead` marks {int(np.sum(dead != 0))} neurons, "
+                          f"but {int(right_dead.sum())} output 0 for every input.")
+        right_bends = -biases[0] / weights[0]
+        if not np.allclose(bends, right_bends, rtol=1e-6, atol=1e-9):
+            if np.allclose(bends, biases[0] / weights[0], rtol=1e-6, atol=1e-9):
+                return failed(FIRST_LAYER_TITLE, f"{context}: the sign of your bends is flipped. The sum "
+                              "w x + b is 0 where x = -b / w.")
+            with np.errstate(divide="ignore", invalid="ignore"):
+                flipped = -weights[0] / biases[0]
+            if np.allclose(bends, flipped, rtol=1e-6, atol=1e-9, equal_nan=True):
+                return failed(FIRST_LAYER_TITLE, f"{context}: your bends are -w / b; solve w x + b = 0 for x.")
+            return failed(FIRST_LAYER_TITLE, f"{context}: your `bends` are not where w x + b = 0 "
+                          "(one x per neuron, in the units of the inputs).")
+    return passed(FIRST_LAYER_TITLE, "right on your inputs, on the centred inputs and on a layer with "
+                  "non-zero biases. Look at what your two arrays say about the network of seed 0.")
+
+
 # --- Quiz -------------------------------------------------------------------------------------
 
 def quiz():
@@ -167,18 +246,19 @@ def quiz():
                 "Adam rescales its steps itself; the division follows from the definition of the loss.",
                 "The 2 stays: it comes from the square, the divisions from the means."]),
         Question(
-            "The 1-64-64-1 network got stuck more often when its weights started at 0.01 * randn than "
-            "at 0.1 * randn. What was different at the start?",
-            ["The random starting numbers were drawn separately for each scale, so the comparison is "
-             "unfair and says nothing about the scale itself.",
-             "The data set was smaller for the 0.01 runs.",
-             "The larger weights used a larger learning rate.",
-             "Only their size: the same random numbers times 10, so the signal after two hidden layers "
-             "began about 100 times larger."],
-            answer=3,
+            "Before training, the 1-64-64-1 sine network (inputs in [0, 1), biases 0, weights "
+            "0.01 * randn) has about half of its first layer dead. Why, and what revives them?",
+            ["Its weights are too small to pass a signal; multiplying them by 10 revives them.",
+             "Adam cannot move gradients this small; a smaller epsilon revives them.",
+             "Their weights are negative and no input is; centring the inputs revives them.",
+             "They were killed by too large a learning rate; a smaller rate revives them."],
+            answer=2,
             explanations=[
-                "The notebook scales the very same random numbers; only their size differs.",
-                "Both runs used the same 64 points.",
-                "Both used Adam with the same learning rate and decay.",
-                "Right: why the size of the starting weights matters so much is notebook 17's subject."]),
+                "Scaling every weight by 10 changes no sign: the notebook finds the same neurons dead "
+                "at 0.01 and at 0.1.",
+                "Their gradients are exactly 0, and the live neurons' gradients are far above Adam's "
+                "epsilon, so its steps are already full-sized.",
+                "Right: with a zero bias, w x is never positive when w < 0 and x >= 0. With x - 0.5 "
+                "each neuron is positive on one side of the middle, and every seed learnt.",
+                "They are dead before the first step: no learning rate has acted on them yet."]),
     ])

@@ -4,6 +4,9 @@
   initialisation for a layer with `n_inputs` inputs and `n_neurons` neurons.
 * `check_count_dead(count_dead)`: the number of dead ReLU neurons (columns that are 0 for
   every sample, one row per sample) in a layer's output.
+* `check_depth_verdict(best_rates, verdicts, validation, test)`: each depth's learning rate chosen
+  on validation, and whether a deeper network's test accuracy beats a shallower one's by more than
+  two standard errors of the difference, judged against the learner's own sweep.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer. The
 checks compute their references with their own code and draw nothing from NumPy's global
@@ -15,10 +18,11 @@ import numpy as np
 from ..checking import LearnerError, call_learner, failed, guarded, passed, to_array
 from ..quiz import Question, Quiz
 
-__all__ = ["check_init_scales", "check_count_dead", "quiz"]
+__all__ = ["check_init_scales", "check_count_dead", "check_depth_verdict", "quiz"]
 
 SCALES_TITLE = "Exercise 1: the He and Xavier scales"
 DEAD_TITLE = "Exercise 2: count the dead ReLUs"
+DEPTH_TITLE = "Exercise 2: judge the depth sweep"
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
 # (n_inputs, n_neurons): different sizes, so that mixing them up shows.
 SIZES = ((64, 16), (2, 64), (300, 100))
@@ -157,6 +161,81 @@ def check_count_dead(count_dead):
     return failed(DEAD_TITLE, where + "a dead neuron is a column that is 0 in every row.")
 
 
+# --- Exercise 2: judge the depth sweep ---------------------------------------------------------
+
+def _mean_and_se(values):
+    values = np.asarray(values, dtype=float)
+    return values.mean(), values.std(ddof=1) / np.sqrt(len(values))
+
+
+def _chosen_rate(scores):
+    """The rate with the best mean over the seeds (`scores`: rate -> accuracies)."""
+    return max(scores, key=lambda rate: np.mean(scores[rate]))
+
+
+def _beats(test, deeper, shallower, rates, n_se=2.0):
+    mean_a, se_a = _mean_and_se(test[deeper][rates[deeper]])
+    mean_b, se_b = _mean_and_se(test[shallower][rates[shallower]])
+    gap, se = mean_a - mean_b, np.hypot(se_a, se_b)
+    return gap > n_se * se, gap, se
+
+
+PAIRS = (("2 vs 1", 2, 1), ("3 vs 2", 3, 2))
+
+
+@guarded(DEPTH_TITLE)
+def check_depth_verdict(best_rates, verdicts, validation, test):
+    """Check the rates chosen on validation and the two verdicts against the sweep they came from.
+
+    `validation` and `test`: {hidden layers: {learning rate: accuracies, one per seed}}.
+    `best_rates`: {hidden layers: rate}; `verdicts`: {"2 vs 1": bool, "3 vs 2": bool}.
+    """
+    if not isinstance(best_rates, dict) or not isinstance(verdicts, dict):
+        raise LearnerError("`best_rates` and `verdicts` should be the two dictionaries of the cell above.")
+    right_rates = {hidden: _chosen_rate(scores) for hidden, scores in validation.items()}
+    for hidden in right_rates:
+        rate = best_rates.get(hidden, Ellipsis)
+        if rate is Ellipsis or rate is None:
+            raise LearnerError(f"best_rates[{hidden}] is still `...`.", unsolved=True)
+        try:
+            rate = float(rate)
+        except (TypeError, ValueError):
+            return failed(DEPTH_TITLE, f"best_rates[{hidden}] should be a learning rate, not {rate!r}.")
+        scores = validation[hidden]
+        if not any(np.isclose(rate, r) for r in scores):
+            return failed(DEPTH_TITLE, f"best_rates[{hidden}] is {rate:g}, which is not one of the rates of the "
+                          f"sweep ({', '.join(f'{r:g}' for r in scores)}).")
+        if np.isclose(rate, right_rates[hidden]):
+            continue
+        where = f"best_rates[{hidden}] is {rate:g}, but on validation the best mean is at {right_rates[hidden]:g}: "
+        if np.isclose(rate, _chosen_rate(test[hidden])):
+            return failed(DEPTH_TITLE, where + "you chose on the test set. The test set is looked at once, "
+                          "after every choice is made; choose on validation.")
+        n_seeds = len(next(iter(scores.values())))
+        if any(np.isclose(rate, max(scores, key=lambda r: scores[r][i])) for i in range(n_seeds)):
+            return failed(DEPTH_TITLE, where + "you followed one seed. Choose on the mean over the seeds.")
+        return failed(DEPTH_TITLE, where + "compare the mean validation accuracy of each rate.")
+    for name, deeper, shallower in PAIRS:
+        verdict = verdicts.get(name, Ellipsis)
+        if verdict is Ellipsis or verdict is None:
+            raise LearnerError(f'verdicts["{name}"] is still `...`.', unsolved=True)
+        if not isinstance(verdict, (bool, np.bool_)):
+            return failed(DEPTH_TITLE, f'verdicts["{name}"] should be True or False, not {verdict!r}.')
+        right, gap, se = _beats(test, deeper, shallower, right_rates)
+        if bool(verdict) == right:
+            continue
+        where = (f'verdicts["{name}"] is {bool(verdict)}, but in your sweep the gap on the test set is '
+                 f"{gap:+.3f} and two standard errors of the difference are {2 * se:.3f}: ")
+        if bool(verdict) == (gap > se):
+            return failed(DEPTH_TITLE, where + "you compared with one standard error. Two are the usual bar.")
+        if bool(verdict) == (gap > 0):
+            return failed(DEPTH_TITLE, where + "a gap above 0 is not enough; it must exceed the noise.")
+        return failed(DEPTH_TITLE, where + "the standard error of a difference is sqrt(se_a**2 + se_b**2), "
+                      "each se the standard deviation over the seeds (ddof=1) divided by sqrt(seeds).")
+    return passed(DEPTH_TITLE, "the rates are the ones your validation runs choose, and both verdicts "
+                  "follow from your own test accuracies and their standard errors.")
+
+
 # --- Quiz ------------------------------------------------------------------------------------
 
 def quiz():
@@ -224,18 +303,20 @@ def quiz():
                 "Right: a dead neuron is a column that is 0 for every sample, so it passes no gradient "
                 "and never learns again."]),
         Question(
-            "In this notebook, networks with 1, 2 and 3 hidden layers of 64 neurons trained on the same "
-            "300 points for the same number of epochs. What does that comparison support?",
-            ["Deeper networks are always better, so a third layer helps every problem",
-             "Depth is harmful, because every extra layer adds neurons that can die",
-             "Here one hidden layer fell far behind; 2 and 3 were much closer",
-             "Nothing, because the three networks had different numbers of weights"],
-            answer=2,
+            "Networks with 1, 2 and 3 hidden layers were trained on the spiral at three learning rates "
+            "each. At 0.005 alone, one hidden layer was far behind. What does the whole sweep support?",
+            ["Deeper networks are better, so a third layer would help on every problem",
+             "At each depth's own best rate, most of that gap was gone; 2 still beat 1",
+             "Depth does not matter: every depth reached the same accuracy at some rate",
+             "One hidden layer is about 0.25 behind, since that held in all three starts"],
+            answer=1,
             explanations=[
-                "One problem, one budget and a few starts cannot show 'always'.",
-                "Depth helped here; some neurons died, but the deeper networks still did better.",
-                "Right: the gap from 1 to 2 layers is over twenty standard errors in every start; "
-                "3 against 2 is a small gap, within noise in one start, at this budget.",
-                "The different sizes are part of what is compared; they limit the conclusion to "
-                "these networks and this budget, but do not void it."]),
+                "One data set, one budget and three starts cannot show 'always', and here a third layer "
+                "was level with two.",
+                "Right: the shared rate suited the deeper networks better. Compared at the rates chosen "
+                "on validation, the gap shrank to a few hundredths, still beyond two standard errors.",
+                "Not quite: at their best rates two hidden layers still beat one by more than two "
+                "standard errors of the difference, at this budget.",
+                "That gap belongs to one learning rate. Repeating a comparison over starts does not fix "
+                "a setting that favours one side; sweeping the rate does."]),
     ])
