@@ -105,11 +105,14 @@ def start_jupyter(command, cwd, env, wait=120):
 
 
 def stop(process):
-    try:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, 9)
+    for sig in (15, 9):
+        if process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, sig)
+            process.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
 
 
 @pytest.mark.launch
