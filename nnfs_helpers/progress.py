@@ -45,7 +45,7 @@ class TrainingProgress:
         try:
             from IPython import get_ipython
             from IPython.display import display
-            import ipywidgets as widgets
+            import ipywidgets  # noqa: F401  (the bar needs it; without it there is no bar)
         except ImportError:
             return
         shell = get_ipython()

@@ -5,7 +5,6 @@ import pytest
 
 from nnfs_helpers import restore_numpy, setup
 from nnfs_helpers.checking import NOT_SOLVED
-from nnfs_helpers.exercises import nb01
 from nnfs_helpers.exercises.nb01 import (check_line_through_points, check_neuron_output,
                                          check_output_change, numpy_used_by)
 

@@ -7,7 +7,6 @@ from the source tree.
 """
 
 import zipfile
-from pathlib import Path
 
 import pytest
 

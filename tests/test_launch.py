@@ -123,7 +123,7 @@ def test_binder_pins_agree_with_requirements_and_install_the_package():
     assert binder and all(root.get(name) == version for name, version in binder.items()), \
         "binder/requirements.txt must use the same pins as requirements.txt"
     assert not TEST_TOOLS & set(binder), "keep the Binder image lean"
-    lines = [l.strip() for l in (ROOT / "binder" / "requirements.txt").read_text().splitlines()]
+    lines = [line.strip() for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines()]
     assert "." in lines, "Binder installs nnfs_helpers from the repository itself"
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
 

@@ -6,7 +6,6 @@ launch setting's `hub_branch` names, exactly as the hub's nbgitpuller extension 
 """
 
 import subprocess
-from pathlib import Path
 
 import pytest
 from nbgitpuller.pull import GitPuller

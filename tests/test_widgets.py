@@ -13,7 +13,7 @@ import pytest
 from ipywidgets import FloatSlider, fixed
 from nbclient import NotebookClient
 
-from nnfs_helpers.widgets import InteractiveFigure, interactive_figure
+from nnfs_helpers.widgets import InteractiveFigure
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -430,7 +430,7 @@ def check_minibatch_epoch(minibatch_epoch):
     try:
         returned = call_learner(minibatch_epoch, layers, RecordingLoss(), optimizer, X_given, y_given,
                                 batch_size, epoch_rng, name="minibatch_epoch", timeout=TIMEOUT)
-    except LearnerError as problem:
+    except LearnerError:
         if optimizer.missing_gradients:
             return failed(title, "`optimizer.update_params(layer)` was called before any backward pass "
                                  "had given the layer its gradients (it has no `dweights` yet), so it "

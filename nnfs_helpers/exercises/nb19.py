@@ -65,8 +65,9 @@ def check_split_data(split_data):
     X, y = _numbered_data()
     X_before, y_before = X.copy(), y.copy()
     context = f"split_data(X, y, n_validation={_N_VALIDATION}, n_test={_N_TEST}, seed=1) on {_N} samples"
-    call = lambda seed, X=X, y=y: call_learner(split_data, X, y, _N_VALIDATION, _N_TEST, seed, name="split_data",
-                                               timeout=TIMEOUT, context=context)
+    def call(seed):
+        return call_learner(split_data, X, y, _N_VALIDATION, _N_TEST, seed, name="split_data",
+                            timeout=TIMEOUT, context=context)
     parts = _as_parts(call(1))
     if not (np.array_equal(X, X_before) and np.array_equal(y, y_before)):
         return failed(SPLIT_TITLE, "Your function changed the X or y it was given (for example with "
