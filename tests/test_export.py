@@ -410,3 +410,38 @@ def test_check_reports_a_stale_module_and_exits_1(tmp_path, monkeypatch, capsys)
     assert export_network.main(["--check"]) == 1
     assert "is missing" in capsys.readouterr().out
     assert not stale.exists()  # --check never writes
+
+
+def test_a_class_changed_in_another_way_keeps_later_methods_in_their_cells(tmp_path):
+    cells = CELLS[:2] + [("08_swap.ipynb", '''Layer.forward.__doc__ = "scale by n"
+if True:
+    del Layer.forward
+
+
+@add_to_class(Layer)
+def forward(self, x):
+    return x + self.n''')]
+    text, old, new = fold_and_compare(cells, tmp_path)
+    assert text.index("del Layer.forward") < text.index("@add_to_class(Layer)\ndef forward(self, x):")
+    assert new.Layer(2).forward(1) == 3
+
+
+def test_a_class_exported_twice_is_refused_with_a_clear_message():
+    cells = CELLS[:1] + [("12_again.ipynb", "class Layer:\n    pass")]
+    with pytest.raises(ValueError, match="class Layer is exported twice .*02_layer.ipynb.*12_again.ipynb"):
+        export_network.render(cells)
+
+
+def test_a_method_read_before_it_is_replaced_is_not_folded(tmp_path):
+    """Wrapping the old constructor: the saved one must stay notebook 02's."""
+    cells = CELLS[:2] + [("08_wrap.ipynb", '''_first_init = Layer.__init__
+
+
+@add_to_class(Layer)
+def __init__(self, n):
+    _first_init(self, n)
+    self.n += 1''')]
+    text, old, new = fold_and_compare(cells, tmp_path)
+    assert "    def __init__(self, n):\n        self.n = n" in text  # notebook 02's, still in the class
+    assert text.index("_first_init = Layer.__init__") < text.index("@add_to_class(Layer)\ndef __init__(self, n):")
+    assert new.Layer(2).n == 3

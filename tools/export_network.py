@@ -116,6 +116,7 @@ class ClassEntry:
     members: list = field(default_factory=list)   # Blocks, in order of first definition
     pinned: set = field(default_factory=set)       # names that must stay at module level
     barrier: bool = False                          # changed in ways not folded: fold no more
+    opaque: bool = False                           # written in a form kept as it is
     notebooks: set = field(default_factory=set)
 
 
@@ -310,6 +311,9 @@ def fold(cells):
     bound_before = {}      # class name -> module names bound before the class statement
     bound = set(__builtins__ if isinstance(__builtins__, dict) else vars(__builtins__))
     bound |= {"np"}
+    for _, _, node in statements:  # imports are hoisted above everything
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= _bound_names(node)
     dropped = []           # statements removed as replaced placeholders
 
     for index, (notebook, source, node) in enumerate(statements):
@@ -324,11 +328,14 @@ def fold(cells):
             continue
 
         if isinstance(node, ast.ClassDef):
-            entry = _class_entry(notebook, source, node, comments)
-            if node.name not in classes:
-                items.append(("class", node.name))
-                bound_before[node.name] = set(bound)
-            classes[node.name] = entry  # a class defined again starts afresh
+            if node.name in classes:
+                raise ValueError(f"class {node.name} is exported twice (notebooks/{classes[node.name].header.notebook} "
+                                 f"and notebooks/{notebook}): write a class once, and add or replace its "
+                                 "methods in later notebooks with @add_to_class")
+            _stop_folding_into(classes, _import_time_names(node))
+            classes[node.name] = _class_entry(notebook, source, node, comments)
+            items.append(("class", node.name))
+            bound_before[node.name] = set(bound)
             bound.add(node.name)
             continue
 
@@ -343,25 +350,60 @@ def fold(cells):
             entry = classes[owner]
             foldable = (not entry.barrier and not (set(names) & entry.pinned)
                         and (setter[2] if setter else _definition_time_names(node) <= bound_before[owner]))
-            place = _forget(entry, names)   # the last definition wins
             if foldable:
+                place = _forget(entry, names)   # the last definition wins
                 text = (_segment(source, node, skip_decorators=1) if target
                         else " = ".join(names) + " = " + ast.get_source_segment(source, node.value))
                 entry.members.insert(place, Block(notebook, node, text, comments, names))
                 entry.notebooks.add(notebook)
                 continue
-            entry.pinned |= set(names)   # later definitions must stay after this one
+            # Kept in its cell's place: it overrides what the class body holds, and every
+            # later definition of these names must come after it.
+            entry.pinned |= set(names)
             items.append(("block", Block(notebook, node, _segment(source, node), comments)))
             bound |= _bound_names(node)
+            _stop_folding_into(classes, _import_time_names(node, setter))
             continue
 
-        for owner in _changes_class(node, classes):
-            classes[owner].barrier = True
+        _stop_folding_into(classes, _changes_class(node, classes) | _import_time_names(node))
         items.append(("block", Block(notebook, node, _segment(source, node), comments)))
         bound |= _bound_names(node)
 
     _drop_unused_helpers(items, classes, dropped)
     return imports, items, classes
+
+
+def _stop_folding_into(classes, names):
+    """A statement kept in place reads or changes these classes when the module is imported:
+    what it sees must not change, so nothing more is folded into them."""
+    for name in names:
+        if name in classes:
+            classes[name].barrier = True
+
+
+def _import_time_names(node, setter=None):
+    """Names a statement reads when the module is imported (not inside function bodies;
+    not a class's bases, which do not look at the base's attributes; not the class a
+    member is added to)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        names = _definition_time_names(node)
+        first = node.decorator_list[0] if node.decorator_list else None
+        if first is not None and not (isinstance(first, ast.Call) and getattr(first.func, "id", None) == FOLDING_DECORATOR):
+            names |= _used_names(first)
+        return names
+    if isinstance(node, ast.ClassDef):
+        names = set()
+        for part in node.decorator_list + [k.value for k in node.keywords]:
+            names |= _used_names(part)
+        for statement in node.body:
+            names |= _import_time_names(statement)
+        return names
+    if setter is not None:
+        if isinstance(node, ast.Assign):
+            return _used_names(node.value)
+        call = node.value if isinstance(node, ast.Expr) else node.body[0].value
+        return _used_names(call.args[2])
+    return _used_names(node)
 
 
 def _forget(entry, names):
@@ -379,6 +421,12 @@ def _forget(entry, names):
 
 def _class_entry(notebook, source, node, comments):
     lines = _lines(source)
+    if any(statement.lineno == node.lineno or statement.col_offset != len(INDENT) for statement in node.body):
+        # A body on the `class` line, or not indented by four spaces: kept whole, nothing folded in.
+        entry = ClassEntry(node.name, Block(notebook, node, _segment(source, node), comments),
+                           notebooks={notebook}, barrier=True)
+        entry.opaque = True
+        return entry
     body = list(node.body)
     docstring = None
     if ast.get_docstring(node, clean=False) is not None:
@@ -405,9 +453,6 @@ def _class_entry(notebook, source, node, comments):
     entry = ClassEntry(node.name, Block(notebook, node, header_text, comments), members=members,
                        notebooks={notebook})
     entry.docstring = docstring_text if docstring is not None else None
-    # A class body indented other than by four spaces is kept, but nothing is folded into it.
-    if any(statement.col_offset != len(INDENT) for statement in node.body):
-        entry.barrier = True
     return entry
 
 
@@ -423,6 +468,8 @@ def _drop_unused_helpers(items, classes, dropped):
                                                   if isinstance(item.node, (ast.FunctionDef, ast.ClassDef)) else set())
         for entry in classes.values():
             used |= _used_names(entry.header.node)
+            for member in entry.members:
+                used |= _used_names(member.node)
         unused = {name for name in candidates if name not in used}
         removable = [(kind, item) for kind, item in items
                      if kind == "block" and isinstance(item.node, (ast.FunctionDef, ast.Assign))
@@ -450,6 +497,8 @@ def public_names(items, classes):
 
 def _render_class(entry):
     header = entry.header
+    if entry.opaque:
+        return header.text
     several = len(entry.notebooks) > 1
     parts = []
     if entry.docstring is not None:
