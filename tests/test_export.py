@@ -444,3 +444,11 @@ def __init__(self, n):
     assert "    def __init__(self, n):\n        self.n = n" in text  # notebook 02's, still in the class
     assert text.index("_first_init = Layer.__init__") < text.index("@add_to_class(Layer)\ndef __init__(self, n):")
     assert new.Layer(2).n == 3
+
+
+def test_a_placeholder_read_before_it_is_replaced_stays(tmp_path):
+    cells = CELLS[:-1] + [("10_model.ipynb", "_first_save = Layer.save"), CELLS[-1]]
+    text, old, new = fold_and_compare(cells, tmp_path)
+    assert "setattr(Layer, _name, _written_later(_name))" in text
+    with pytest.raises(NotImplementedError):
+        new._first_save(new.Layer(1))

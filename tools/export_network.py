@@ -21,10 +21,13 @@ How the cells are folded (with the `ast` module):
   than a docstring are left as they are, so that no string changes.
 * A placeholder that every later definition replaces disappears, and so does a private
   helper that only such placeholders used.
-* Anything whose place matters stays where it is, with its decorator: a member whose
-  decorators or default values use a name defined after the class, a member of a class
-  the cells change in another way, and every later definition of a placeholder that
-  is kept (because a later cell does not replace all of it).
+* Anything whose place matters stays where it is, with its decorator, and the class keeps
+  the definition it replaces (the statement in place overrides it when the module runs):
+  a member whose decorators or default values use a name defined after the class; every
+  member added after a statement that stays in place and reads or changes the class when
+  the module is imported (say `_old = Cls.forward`); every later definition of a
+  placeholder that is kept (because later cells do not replace all of it).
+* A class exported twice is refused: a class is written once.
 * Imports are hoisted to the top and deduplicated; classes appear in the order they are
   first defined; other functions and constants stay in notebook order.
 * A comment block directly above a definition (no blank line between) belongs to it and
@@ -36,6 +39,7 @@ How the cells are folded (with the `ast` module):
 
 import argparse
 import ast
+import builtins
 import io
 import re
 import sys
@@ -278,30 +282,34 @@ def fold(cells):
     """(imports, top-level items, classes) for a sequence of (notebook name, source) pairs.
 
     Top-level items are ("class", name) or ("block", Block), in output order."""
-    cells = [(name, source) for name, source in cells]
-    parsed = [(name, source, ast.parse(source)) for name, source in cells]
-    statements = [(name, source, node) for name, source, tree in parsed for node in tree.body]
+    statements = [(name, source, node) for name, source in cells for node in ast.parse(source).body]
 
     # Which classes exist at each point (a class must be defined before a member is added to it).
     # First pass: find placeholders that a later statement replaces completely.
+    # A placeholder that something reads before it is replaced is kept.
     classes_so_far = set()
-    setters = []   # (index, class, names)
-    defined = []   # (index, class, name): every later definition of a member
+    setters = []    # (index, class, names)
+    defined = []    # (index, class, name): every definition of a member
+    observed = []   # (index, class): a statement that reads or changes the class otherwise
     for index, (_, _, node) in enumerate(statements):
+        target = _folding_target(node, classes_so_far)
+        setter = None if target else _attribute_setter(node, classes_so_far)
+        observed += [(index, name) for name in (_import_time_names(node, setter) | _changes_class(node, classes_so_far))
+                     if name in classes_so_far and not (setter or target)]
         if isinstance(node, ast.ClassDef):
             classes_so_far.add(node.name)
-            continue
-        target = _folding_target(node, classes_so_far)
-        if target:
+        elif target:
             defined.append((index, target, node.name))
-            continue
-        setter = _attribute_setter(node, classes_so_far)
-        if setter:
+        elif setter:
             owner, names, _ = setter
             setters.append((index, owner, names))
             defined.extend((index, owner, name) for name in names)
-    replaced = {index for index, owner, names in setters
-                if all(any(i > index and o == owner and n == name for i, o, n in defined) for name in names)}
+    replaced = set()
+    for index, owner, names in setters:
+        later = [max((i for i, o, n in defined if i > index and o == owner and n == name), default=None)
+                 for name in names]
+        if None not in later and not any(index < i < max(later) and o == owner for i, o in observed):
+            replaced.add(index)
 
     imports, seen_imports = [], set()
     for text in IMPLICIT_IMPORTS:
@@ -309,8 +317,7 @@ def fold(cells):
         imports.append(text)
     items, classes = [], {}
     bound_before = {}      # class name -> module names bound before the class statement
-    bound = set(__builtins__ if isinstance(__builtins__, dict) else vars(__builtins__))
-    bound |= {"np"}
+    bound = set(dir(builtins)) | {"np"}
     for _, _, node in statements:  # imports are hoisted above everything
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             bound |= _bound_names(node)
@@ -464,8 +471,10 @@ def _drop_unused_helpers(items, classes, dropped):
         used = set()
         for kind, item in items:
             if kind == "block":
-                used |= _used_names(item.node) - (_bound_names(item.node) & candidates
-                                                  if isinstance(item.node, (ast.FunctionDef, ast.ClassDef)) else set())
+                names = _used_names(item.node)
+                if isinstance(item.node, (ast.FunctionDef, ast.ClassDef)):
+                    names.discard(item.node.name)  # a helper that calls itself is still unused
+                used |= names
         for entry in classes.values():
             used |= _used_names(entry.header.node)
             for member in entry.members:
