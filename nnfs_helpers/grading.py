@@ -1,0 +1,693 @@
+"""Grade a class's notebooks with the course's own checks.
+
+    nnfs-grade SUBMISSIONS --out RESULTS [--notebooks notebooks/] [--timeout 60]
+               [--memory-mb 2048] [--jobs 2]
+
+For every file under SUBMISSIONS the command finds which course notebook it is, rebuilds
+that notebook from the course's own copy (found in --notebooks) with only the learner's
+exercise cells put in, runs it in a fresh kernel in a temporary folder, and records each
+exercise check's verdict as data. It writes RESULTS/results.json (every verdict),
+RESULTS/gradebook.csv (one row per learner, 1/0 per exercise), RESULTS/gradebook_status.csv
+(the same grid with each status and a note) and RESULTS/report.html (a coloured grid).
+
+Who handed a file in, first rule that applies:
+1. the notebook's metadata field `nnfs_learner`;
+2. a suffix after the course notebook's name: `04_softmax_alice.ipynb` is alice's;
+3. the folder the file sits in below SUBMISSIONS: `SUBMISSIONS/alice/04_softmax.ipynb`;
+4. the file's name without its extension (`alice.ipynb` directly in SUBMISSIONS).
+
+Only the cells tagged `exercise` come from the learner. Everything else (the lessons, the
+check cells, the data) comes from the course's copy, and solution cells are dropped: an edited
+check cell, a deleted cell or a pasted "Correct" changes nothing. What is not isolated: the
+kernel runs as the same user as this command, with the same network and the same file system
+(its working folder is a fresh temporary folder, but it can read and write elsewhere), and
+code in an exercise cell runs in the same process as the checks.
+"""
+
+import argparse
+import collections
+import concurrent.futures
+import csv
+import html
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["main", "grade", "identify", "learner_of", "rebuild", "STATUSES"]
+
+STATUSES = ("passed", "failed", "not_solved", "not_attempted", "error")
+RESULT_MIME = "application/vnd.nnfs-grading+json"
+CHECK_CALL = re.compile(r"\b(nb\d\d)\.(check_\w+)\s*\(")
+TITLE = re.compile(r"^#\s*(\d\d)\b")
+EXERCISE_HEADING = re.compile(r"^#+\s*(Exercise\b.*)$", re.MULTILINE)
+OUTPUT_LIMIT = 100_000  # characters of output kept per cell: a huge output is cut, not stored
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+
+
+def _tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _source(cell):
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+# ------------------------------------------------------------------ the course's notebooks
+
+class CourseNotebook:
+    """One course notebook (the instructor's copy) and its exercises."""
+
+    def __init__(self, path):
+        import nbformat
+
+        self.path = Path(path)
+        self.name = self.path.stem
+        self.number = self.name[:2]
+        self.notebook = nbformat.read(self.path, as_version=4)
+        cells = self.notebook.cells
+        self.ids = {c.get("id") for c in cells if c.get("id")}
+        self.checks = set()
+        self.exercises = []  # dicts: index, id, stub, check, title
+        for index, cell in enumerate(cells):
+            if "check" in _tags(cell):
+                self.checks.update(m.group(2) for m in CHECK_CALL.finditer(_source(cell)))
+            if "exercise" in _tags(cell):
+                self.exercises.append({
+                    "index": index, "id": cell.get("id"), "stub": _source(cell),
+                    "check": _next_check(cells, index), "title": _exercise_title(cells, index),
+                })
+        for number, exercise in enumerate(self.exercises, 1):
+            exercise["title"] = exercise["title"] or f"Exercise {number}"
+            exercise["column"] = f"{self.number} {exercise['title']}"
+
+    def title(self):
+        first = _source(self.notebook.cells[0]).splitlines()
+        return first[0].lstrip("# ").strip() if first else self.name
+
+
+def _next_check(cells, index):
+    """The check function called by the first check cell after cell `index`."""
+    for cell in cells[index + 1:]:
+        if cell.get("cell_type") != "code":
+            continue
+        match = CHECK_CALL.search(_source(cell))
+        if match:
+            return match.group(2)
+        if "exercise" in _tags(cell):
+            return None
+    return None
+
+
+def _exercise_title(cells, index):
+    for cell in reversed(cells[:index]):
+        if cell.get("cell_type") == "markdown":
+            headings = EXERCISE_HEADING.findall(_source(cell))
+            if headings:
+                return headings[-1].strip()
+    return None
+
+
+def load_course(folder):
+    paths = sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    if not paths:
+        raise SystemExit(f"nnfs-grade: no course notebooks (NN_name.ipynb) in {folder}")
+    return [CourseNotebook(p) for p in paths]
+
+
+# ------------------------------------------------------------------ reading a submission
+
+class Unreadable(Exception):
+    """The file is not a notebook we can grade; str() says why, for the gradebook."""
+
+
+def read_submission(path):
+    """The submitted notebook as a dict, or raise Unreadable with a clear note."""
+    import nbformat
+
+    path = Path(path)
+    if path.stat().st_size == 0:
+        raise Unreadable("empty file")
+    if path.suffix != ".ipynb":
+        raise Unreadable(f"not a notebook ({path.suffix or 'no extension'})")
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+    except UnicodeDecodeError:
+        raise Unreadable("not a notebook (not text)") from None
+    except json.JSONDecodeError as exc:
+        raise Unreadable(f"not a notebook (not valid JSON: {exc.msg} at line {exc.lineno})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+        raise Unreadable("not a notebook (no list of cells)")
+    try:
+        notebook = nbformat.from_dict(data)
+        if notebook.get("nbformat", 4) < 4:
+            notebook = nbformat.reads(text, as_version=4)
+    except Exception as exc:
+        raise Unreadable(f"not a readable notebook ({type(exc).__name__})") from None
+    return notebook
+
+
+def identify(notebook, course, filename=""):
+    """The course notebook that `notebook` is a copy of (by its title cell, its check calls,
+    its cell ids and the file's name), or None."""
+    cells = [c for c in notebook.get("cells", []) if isinstance(c, dict)]
+    checks = {m.group(2) for c in cells for m in CHECK_CALL.finditer(_source(c))}
+    ids = {c.get("id") for c in cells if c.get("id")}
+    title = None
+    for cell in cells:
+        if cell.get("cell_type") == "markdown" and _source(cell).strip():
+            match = TITLE.match(_source(cell).strip())
+            title = match.group(1) if match else None
+            break
+    best, best_score = None, 0
+    for candidate in course:
+        score = 10 * (title == candidate.number) + 5 * len(checks & candidate.checks)
+        score += min(len(ids & candidate.ids), 20)
+        score += 3 * Path(filename).name.startswith(candidate.number + "_")
+        if score > best_score:
+            best, best_score = candidate, score
+    return best if best_score >= 5 else None
+
+
+def learner_of(path, notebook, root, course):
+    """Who handed in `path` (see the module's docstring for the rule)."""
+    path, root = Path(path), Path(root)
+    if notebook is not None:
+        named = notebook.get("metadata", {}).get("nnfs_learner")
+        if isinstance(named, str) and named.strip():
+            return named.strip()
+    stem = path.stem
+    for candidate in course:
+        for separator in "_-. ":
+            prefix = candidate.name + separator
+            if stem.startswith(prefix) and stem[len(prefix):].strip():
+                return stem[len(prefix):].strip()
+    relative = path.relative_to(root)
+    if len(relative.parts) > 1:
+        return relative.parts[0]
+    return stem
+
+
+# ------------------------------------------------------------------ rebuilding
+
+def _learner_exercises(notebook, course_nb):
+    """The learner's exercise cells: tagged `exercise`, or (tags lost) the code cell before
+    each course check call."""
+    cells = notebook.get("cells", [])
+    found = []
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") == "code" and "exercise" in _tags(cell):
+            found.append({"id": cell.get("id"), "source": _source(cell), "check": _next_check(cells, index)})
+    if found:
+        return found
+    for index, cell in enumerate(cells):
+        match = CHECK_CALL.search(_source(cell))
+        if match and match.group(2) in course_nb.checks and "solution" not in _tags(cell) and index > 0:
+            previous = cells[index - 1]
+            if previous.get("cell_type") == "code" and not CHECK_CALL.search(_source(previous)):
+                found.append({"id": previous.get("id"), "source": _source(previous), "check": match.group(2)})
+    return found
+
+
+def match_exercises(notebook, course_nb):
+    """For each course exercise, the learner's source (or None): matched by cell id, then by
+    the check that follows it, then by order."""
+    learner = _learner_exercises(notebook, course_nb)
+    by_id = {c["id"]: c for c in learner if c["id"]}
+    by_check = {c["check"]: c for c in learner if c["check"]}
+    used, sources = set(), []
+    for exercise in course_nb.exercises:
+        chosen = by_id.get(exercise["id"])
+        if chosen is None or id(chosen) in used:
+            chosen = by_check.get(exercise["check"]) if exercise["check"] else None
+        if chosen is not None and id(chosen) in used:
+            chosen = None
+        sources.append(chosen)
+        if chosen is not None:
+            used.add(id(chosen))
+    rest = [c for c in learner if id(c) not in used]
+    for position, chosen in enumerate(sources):
+        if chosen is None and rest and not rest[0]["check"]:
+            sources[position] = rest.pop(0)
+    return [c["source"] if c else None for c in sources]
+
+
+def _limit_cell(memory_mb):
+    return ("import resource as _nnfs_resource\n"
+            "try:\n"
+            f"    _nnfs_resource.setrlimit(_nnfs_resource.RLIMIT_AS, ({memory_mb} << 20, {memory_mb} << 20))\n"
+            "except (ValueError, OSError):\n"
+            "    pass\n"
+            "del _nnfs_resource")
+
+
+def _report_cell(number, nonce):
+    """A cell that hands the last check's CheckResult to the grader as data (its own MIME type)."""
+    return "\n".join([
+        "from IPython.display import display as _nnfs_display",
+        "from nnfs_helpers.checking import CheckResult as _NnfsCheckResult",
+        "_nnfs_r = globals().get('_nnfs_result')",
+        "_nnfs_ok = isinstance(_nnfs_r, _NnfsCheckResult)",
+        f"_nnfs_display({{{RESULT_MIME!r}: {{'exercise': {number}, 'nonce': {nonce!r},",
+        "    'kind': 'CheckResult' if _nnfs_ok else type(_nnfs_r).__name__,",
+        "    'passed': bool(_nnfs_r.passed) if _nnfs_ok else False,",
+        "    'message': str(_nnfs_r.message) if _nnfs_ok else '',",
+        "    'title': str(_nnfs_r.title) if _nnfs_ok else ''}}, raw=True)",
+        "del _nnfs_display, _NnfsCheckResult, _nnfs_r, _nnfs_ok",
+    ])
+
+
+def _capture_check(source):
+    """The course's check cell, with the value of its last expression kept in `_nnfs_result`."""
+    import ast
+
+    lines = source.rstrip().splitlines()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        return "_nnfs_result = None\n" + source
+    last = tree.body[-1]
+    head = "\n".join(lines[: last.lineno - 1])
+    tail = "\n".join(lines[last.lineno - 1:])
+    return f"_nnfs_result = None\n{head}\n_nnfs_result = (\n{tail}\n)\n_nnfs_result"
+
+
+def rebuild(course_nb, learner_sources, memory_mb=2048, nonce="x"):
+    """The course notebook with the learner's exercise cells put in, solutions dropped and
+    outputs cleared; returns (notebook, roles) where roles[i] = ("exercise" | "check" |
+    "report", exercise number) or None for cell i."""
+    import nbformat
+
+    notebook = nbformat.from_dict(json.loads(json.dumps(course_nb.notebook)))
+    by_index = {e["index"]: number for number, e in enumerate(course_nb.exercises)}
+    cells, roles = [nbformat.v4.new_code_cell(_limit_cell(memory_mb))], [None]
+    current = None
+    for index, cell in enumerate(notebook.cells):
+        if "solution" in _tags(cell):
+            continue
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        if index in by_index:
+            current = by_index[index]
+            source = learner_sources[current]
+            cell.source = course_nb.exercises[current]["stub"] if source is None else source
+            cells.append(cell)
+            roles.append(("exercise", current))
+        elif "check" in _tags(cell) and current is not None:
+            cell.source = _capture_check(cell.source)
+            cells.append(cell)
+            roles.append(("check", current))
+            cells.append(nbformat.v4.new_code_cell(_report_cell(current, nonce)))
+            roles.append(("report", current))
+        else:
+            cells.append(cell)
+            roles.append(None)
+    notebook.cells = cells
+    for cell in notebook.cells:
+        cell.pop("id", None)
+    notebook.nbformat_minor = 4  # no cell ids needed: the roles list keeps the order
+    return notebook, roles
+
+
+# ------------------------------------------------------------------ executing (worker process)
+
+def _client_class():
+    from nbclient import NotebookClient
+
+    class LimitedClient(NotebookClient):
+        """nbclient with a cap on the output kept per cell and a stopwatch per cell."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.sizes = collections.Counter()
+            self.cut = set()
+            self.seconds = {}
+
+        def output(self, outs, msg, display_id, cell_index):
+            size = len(json.dumps(msg.get("content", {}), default=str))
+            self.sizes[cell_index] += size
+            if self.sizes[cell_index] > OUTPUT_LIMIT and msg["msg_type"] != "error":
+                self.cut.add(cell_index)
+                return None
+            return super().output(outs, msg, display_id, cell_index)
+
+        async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+            finally:
+                self.seconds[cell_index] = time.perf_counter() - start
+
+    return LimitedClient
+
+
+def _error_of(cell):
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return output.get("ename", "Error"), str(output.get("evalue", ""))
+    return None
+
+
+def run_job(job):
+    """Execute one rebuilt notebook (in this process, with its kernel as a child) and return
+    the verdict of each exercise."""
+    import nbformat
+    from nbclient.exceptions import DeadKernelError
+
+    notebook = nbformat.from_dict(job["notebook"])
+    roles = [tuple(r) if r else None for r in job["roles"]]
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", MPLBACKEND="agg", IPYKERNEL_CELL_NAME="<cell>",
+               PYTHONWARNINGS="ignore")
+    died = None
+    with tempfile.TemporaryDirectory(prefix="nnfs-grade-") as folder:
+        client = _client_class()(
+            notebook, timeout=job["timeout"], kernel_name="python3", allow_errors=True,
+            interrupt_on_timeout=True, record_timing=False, extra_arguments=list(KERNEL_ARGUMENTS),
+            error_on_timeout={"ename": "Timeout", "evalue": f"the cell did not finish within {job['timeout']} s",
+                              "traceback": []},
+            resources={"metadata": {"path": folder}})
+        try:
+            client.execute(env=env, cwd=folder)
+        except DeadKernelError:
+            died = "the kernel died (out of memory, or the code ended the process)"
+        except Exception as exc:  # the run must go on: this submission gets a note
+            died = f"the notebook could not be run ({type(exc).__name__}: {str(exc)[:200]})"
+    return _verdicts(notebook, roles, client, job, died)
+
+
+def _verdicts(notebook, roles, client, job, died):
+    exercises = job["exercises"]
+    verdicts = []
+    for number, exercise in enumerate(exercises):
+        indices = [i for i, r in enumerate(roles) if r and r[1] == number]
+        seconds = sum(client.seconds.get(i, 0.0) for i in indices)
+        verdict = {"exercise": exercise["title"], "column": exercise["column"], "status": "error",
+                   "message": "", "seconds": round(seconds, 2)}
+        verdicts.append(verdict)
+        cells = {r[0]: notebook.cells[i] for i, r in zip(indices, [roles[i] for i in indices])}
+        report = None
+        for output in cells.get("report", {}).get("outputs", []):
+            data = output.get("data", {}).get(RESULT_MIME)
+            if isinstance(data, dict) and data.get("nonce") == job["nonce"] and data.get("exercise") == number:
+                report = data
+        exercise_error = _error_of(cells["exercise"]) if "exercise" in cells else None
+        check_error = _error_of(cells["check"]) if "check" in cells else None
+        cut = any(i in client.cut for i in indices)
+        if report is not None and report["kind"] == "CheckResult":
+            if report["passed"]:
+                verdict["status"] = "passed"
+            elif report["message"].startswith("Not solved yet"):
+                verdict["status"] = "not_solved"
+            else:
+                verdict["status"] = "failed"
+            verdict["message"] = report["message"]
+            if exercise_error and verdict["status"] != "passed":
+                verdict["message"] += f" (the exercise cell raised {exercise_error[0]}: {exercise_error[1]})"
+        elif exercise_error:
+            verdict["message"] = f"the exercise cell raised {exercise_error[0]}: {exercise_error[1]}"
+        elif check_error:
+            verdict["message"] = f"the check could not run: {check_error[0]}: {check_error[1]}"
+        else:
+            verdict["message"] = died or "the check gave no verdict"
+        if exercise["stub"] and verdict["status"] != "passed":
+            verdict["status"] = "not_attempted"
+            verdict["message"] = ("the exercise cell is missing" if exercise["missing"]
+                                  else "the exercise cell is still the stub")
+        if cut:
+            verdict["message"] += f" [output cut after {OUTPUT_LIMIT} characters]"
+        if died and report is None and verdict["status"] == "error" and died not in verdict["message"]:
+            verdict["message"] += f" ({died})"
+    return verdicts
+
+
+def _worker(job_path, out_path):
+    job = json.loads(Path(job_path).read_text(encoding="utf-8"))
+    Path(out_path).write_text(json.dumps(run_job(job)), encoding="utf-8")
+    return 0
+
+
+# ------------------------------------------------------------------ grading a folder
+
+def _submissions(root):
+    for path in sorted(Path(root).rglob("*")):
+        parts = path.relative_to(root).parts
+        if path.is_file() and not any(p.startswith(".") or p == "__pycache__" for p in parts):
+            yield path
+
+
+def _prepare(path, root, course, memory_mb, timeout):
+    """(row, job): the row describing the submission, and the job to run (or None)."""
+    row = {"file": str(path.relative_to(root)), "learner": None, "notebook": None, "note": "", "verdicts": []}
+    try:
+        notebook = read_submission(path)
+    except (Unreadable, OSError) as problem:
+        row["learner"] = learner_of(path, None, root, course)
+        row["note"] = str(problem)
+        return row, None
+    row["learner"] = learner_of(path, notebook, root, course)
+    course_nb = identify(notebook, course, path.name)
+    if course_nb is None:
+        row["note"] = "not one of the course's notebooks (no title, check or cell id matched)"
+        return row, None
+    row["notebook"] = course_nb.name
+    sources = match_exercises(notebook, course_nb)
+    notes = []
+    if "exercise" not in {t for c in notebook.get("cells", []) for t in _tags(c)}:
+        notes.append("no cell tagged exercise: the cell before each check was taken as the exercise")
+    if not any(c.get("id") in course_nb.ids for c in notebook.get("cells", [])):
+        notes.append("an older or different version of the notebook (no cell id matches)")
+    row["note"] = "; ".join(notes)
+    exercises = []
+    for exercise, source in zip(course_nb.exercises, sources):
+        exercises.append({"title": exercise["title"], "column": exercise["column"],
+                          "missing": source is None,
+                          "stub": source is None or source.strip() == exercise["stub"].strip()})
+    nonce = secrets.token_hex(8)
+    rebuilt, roles = rebuild(course_nb, sources, memory_mb, nonce)
+    job = {"notebook": rebuilt, "roles": roles, "exercises": exercises, "nonce": nonce, "timeout": timeout}
+    return row, job
+
+
+def _run_in_subprocess(job, deadline, scratch):
+    """Run one job in a fresh process; kill it (and its kernel) after `deadline` seconds."""
+    folder = Path(tempfile.mkdtemp(dir=scratch))
+    job_path, out_path = folder / "job.json", folder / "verdicts.json"
+    job_path.write_text(json.dumps(job), encoding="utf-8")
+    command = [sys.executable, "-m", "nnfs_helpers.grading", "--worker", str(job_path), str(out_path)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        _, stderr = process.communicate(timeout=deadline)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        return None, f"the whole notebook did not finish within {deadline:.0f} s"
+    if process.returncode != 0 or not out_path.exists():
+        tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        return None, f"the grading process failed ({tail[0][:200]})"
+    return json.loads(out_path.read_text(encoding="utf-8")), None
+
+
+def _kill_group(process):
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+    process.wait()
+
+
+def grade(submissions, course_folder, timeout=60, memory_mb=2048, jobs=2, progress=None):
+    """Grade every file under `submissions`; return the list of rows (one per file)."""
+    submissions = Path(submissions)
+    course = load_course(course_folder)
+    prepared = [_prepare(p, submissions, course, memory_mb, timeout) for p in _submissions(submissions)]
+    scratch = tempfile.mkdtemp(prefix="nnfs-grade-jobs-")
+    try:
+        def work(item):
+            row, job = item
+            if job is None:
+                return row
+            start = time.perf_counter()
+            deadline = timeout * 3 + 30 + 2 * sum(1 for r in job["roles"] if r)
+            verdicts, problem = _run_in_subprocess(job, deadline, scratch)
+            if verdicts is None:
+                verdicts = [{"exercise": e["title"], "column": e["column"], "status": "error",
+                             "message": problem, "seconds": None} for e in job["exercises"]]
+                row["note"] = "; ".join(filter(None, [row["note"], problem]))
+            row["verdicts"] = verdicts
+            row["seconds"] = round(time.perf_counter() - start, 2)
+            if progress:
+                progress(row)
+            return row
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            rows = list(pool.map(work, prepared))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    for row in rows:
+        for verdict in row["verdicts"]:
+            verdict.update(learner=row["learner"], notebook=row["notebook"], file=row["file"])
+    return rows
+
+
+# ------------------------------------------------------------------ results
+
+def _better(verdicts, other):
+    score = lambda vs: sum(v["status"] == "passed" for v in vs)  # noqa: E731
+    return score(verdicts) > score(other)
+
+
+def gradebook(rows):
+    """(learners, columns, status[learner][column], notes[learner]) from the graded rows.
+    A learner who handed in the same notebook twice is graded on the better copy."""
+    columns, learners = [], []
+    status, chosen, notes = {}, {}, collections.defaultdict(list)
+    for row in rows:
+        if row["learner"] not in learners:
+            learners.append(row["learner"])
+        for verdict in row["verdicts"]:
+            if verdict["column"] not in columns:
+                columns.append(verdict["column"])
+        if row["note"]:
+            notes[row["learner"]].append(f"{row['file']}: {row['note']}")
+        if row["notebook"] and row["verdicts"]:
+            key = (row["learner"], row["notebook"])
+            if key in chosen and not _better(row["verdicts"], chosen[key]["verdicts"]):
+                notes[row["learner"]].append(f"{row['file']}: a second copy of {row['notebook']}, not used")
+                continue
+            if key in chosen:
+                notes[row["learner"]].append(f"{chosen[key]['file']}: a second copy of {row['notebook']}, not used")
+            chosen[key] = row
+    columns.sort()
+    learners.sort()
+    for learner in learners:
+        status[learner] = {c: "not_attempted" for c in columns}
+    for (learner, _), row in chosen.items():
+        for verdict in row["verdicts"]:
+            status[learner][verdict["column"]] = verdict["status"]
+    return learners, columns, status, notes
+
+
+def write_results(rows, out):
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    learners, columns, status, notes = gradebook(rows)
+    verdicts = [v for row in rows for v in row["verdicts"]]
+    (out / "results.json").write_text(json.dumps({
+        "statuses": list(STATUSES),
+        "submissions": rows,
+        "verdicts": verdicts,
+    }, indent=1), encoding="utf-8")
+    with open(out / "gradebook.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["learner", *columns])
+        for learner in learners:
+            writer.writerow([learner, *(int(status[learner][c] == "passed") for c in columns)])
+    with open(out / "gradebook_status.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["learner", *columns, "notes"])
+        for learner in learners:
+            writer.writerow([learner, *(status[learner][c] for c in columns), " | ".join(notes[learner])])
+    (out / "report.html").write_text(report_html(rows, learners, columns, status, notes), encoding="utf-8")
+    return out
+
+
+COLOURS = {"passed": "#009E73", "failed": "#E69F00", "not_solved": "#F0E442", "not_attempted": "#DDDDDD",
+           "error": "#CC3311"}
+LABELS = {"passed": "passed", "failed": "named mistake", "not_solved": "not solved yet",
+          "not_attempted": "not attempted", "error": "error"}
+
+
+def report_html(rows, learners, columns, status, notes):
+    e = html.escape
+    messages = {}
+    for row in rows:
+        for v in row["verdicts"]:
+            messages.setdefault((row["learner"], v["column"]), v["message"])
+    legend = " ".join(f'<span class="cell s-{s}">{e(LABELS[s])}</span>' for s in STATUSES)
+    head = "".join(f"<th>{e(c)}</th>" for c in columns)
+    body = []
+    for learner in learners:
+        cells = []
+        for c in columns:
+            s = status[learner][c]
+            tip = messages.get((learner, c), "not handed in")
+            cells.append(f'<td class="cell s-{s}" data-status="{s}" title="{e(tip)}">{e(LABELS[s])}</td>')
+        body.append(f'<tr class="learner"><th scope="row">{e(learner)}</th>{"".join(cells)}'
+                    f'<td class="notes">{e(" | ".join(notes[learner]))}</td></tr>')
+    summary = []
+    for c in columns:
+        counts = collections.Counter(status[learner][c] for learner in learners)
+        mistakes = collections.Counter(v["message"] for row in rows for v in row["verdicts"]
+                                       if v["column"] == c and v["status"] == "failed")
+        items = "".join(f"<li>{n} &times; {e(m)}</li>" for m, n in mistakes.most_common(5)) or "<li>none</li>"
+        tally = ", ".join(f"{counts[s]} {LABELS[s]}" for s in STATUSES if counts[s])
+        summary.append(f'<section class="exercise"><h3>{e(c)}</h3><p>{tally}</p>'
+                       f"<p>Most common named mistakes:</p><ul>{items}</ul></section>")
+    style = "".join(f".s-{s}{{background:{colour}}}" for s, colour in COLOURS.items())
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Grades</title>
+<style>
+body{{font-family:sans-serif;margin:1.5em}} table{{border-collapse:collapse}}
+th,td{{border:1px solid #999;padding:0.3em 0.6em;font-size:0.9em}} th{{background:#f4f4f4}}
+.cell{{text-align:center;padding:0.3em 0.6em}} .notes{{font-size:0.8em;color:#555;max-width:30em}}
+{style}
+</style></head><body>
+<h1>Grades</h1>
+<p>{len(learners)} learners, {len(rows)} files. Hover over a cell for the check's message. {legend}</p>
+<table id="grid"><thead><tr><th>learner</th>{head}<th>notes</th></tr></thead>
+<tbody>{"".join(body)}</tbody></table>
+<h2>Per exercise</h2>
+{"".join(summary)}
+</body></html>
+"""
+
+
+# ------------------------------------------------------------------ command line
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--worker"]:
+        return _worker(*argv[1:3])
+    parser = argparse.ArgumentParser(
+        prog="nnfs-grade", description="Grade a class's notebooks with the course's own checks.",
+        epilog="Writes results.json, gradebook.csv, gradebook_status.csv and report.html into --out.")
+    parser.add_argument("submissions", type=Path, help="folder of submitted notebooks (searched recursively)")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the results")
+    parser.add_argument("--notebooks", type=Path, default=Path("notebooks"),
+                        help="the course's notebooks, the instructor's copy (default: notebooks/)")
+    parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell (default 60)")
+    parser.add_argument("--memory-mb", type=int, default=2048, help="address-space limit of each kernel (MB)")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks run at the same time (default 2)")
+    args = parser.parse_args(argv)
+    if not args.submissions.is_dir():
+        parser.error(f"{args.submissions} is not a folder")
+    start = time.perf_counter()
+
+    def progress(row):
+        passed = sum(v["status"] == "passed" for v in row["verdicts"])
+        print(f"{row['file']:<50} {row['learner']:<20} {passed}/{len(row['verdicts'])} passed"
+              f"{'  (' + row['note'] + ')' if row['note'] else ''}", flush=True)
+
+    rows = grade(args.submissions, args.notebooks, args.timeout, args.memory_mb, args.jobs, progress)
+    for row in rows:
+        if not row["verdicts"]:
+            print(f"{row['file']:<50} {row['learner']:<20} not graded: {row['note']}", flush=True)
+    out = write_results(rows, args.out)
+    print(f"graded {len(rows)} files in {time.perf_counter() - start:.1f} s; results in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
