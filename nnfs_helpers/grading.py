@@ -44,11 +44,25 @@ __all__ = ["main", "grade", "identify", "learner_of", "rebuild", "STATUSES"]
 
 STATUSES = ("passed", "failed", "not_solved", "not_attempted", "error")
 RESULT_MIME = "application/vnd.nnfs-grading+json"
-CHECK_CALL = re.compile(r"\b(nb\d\d)\.(check_\w+)\s*\(")
+CHECK_CALL = re.compile(r"(?<![\w.])(?:nb\d\d\.)?(check_\w+)\s*\(")  # older versions omit `nbNN.`
 TITLE = re.compile(r"^#\s*(\d\d)\b")
 EXERCISE_HEADING = re.compile(r"^#+\s*(Exercise\b.*)$", re.MULTILINE)
 OUTPUT_LIMIT = 100_000  # characters of output kept per cell: a huge output is cut, not stored
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+
+
+def _code_only(source):
+    """The source without comments and blank lines: a stub with reworded comments is still a stub."""
+    import io
+    import tokenize
+
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                  if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+                                    tokenize.DEDENT, tokenize.ENDMARKER)]
+        return " ".join(t.string for t in tokens)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return source.strip()
 
 
 def _tags(cell):
@@ -78,7 +92,7 @@ class CourseNotebook:
         self.exercises = []  # dicts: index, id, stub, check, title
         for index, cell in enumerate(cells):
             if "check" in _tags(cell):
-                self.checks.update(m.group(2) for m in CHECK_CALL.finditer(_source(cell)))
+                self.checks.update(m.group(1) for m in CHECK_CALL.finditer(_source(cell)))
             if "exercise" in _tags(cell):
                 self.exercises.append({
                     "index": index, "id": cell.get("id"), "stub": _source(cell),
@@ -100,7 +114,7 @@ def _next_check(cells, index):
             continue
         match = CHECK_CALL.search(_source(cell))
         if match:
-            return match.group(2)
+            return match.group(1)
         if "exercise" in _tags(cell):
             return None
     return None
@@ -159,7 +173,7 @@ def identify(notebook, course, filename=""):
     """The course notebook that `notebook` is a copy of (by its title cell, its check calls,
     its cell ids and the file's name), or None."""
     cells = [c for c in notebook.get("cells", []) if isinstance(c, dict)]
-    checks = {m.group(2) for c in cells for m in CHECK_CALL.finditer(_source(c))}
+    checks = {m.group(1) for c in cells for m in CHECK_CALL.finditer(_source(c))}
     ids = {c.get("id") for c in cells if c.get("id")}
     title = None
     for cell in cells:
@@ -210,10 +224,10 @@ def _learner_exercises(notebook, course_nb):
         return found
     for index, cell in enumerate(cells):
         match = CHECK_CALL.search(_source(cell))
-        if match and match.group(2) in course_nb.checks and "solution" not in _tags(cell) and index > 0:
+        if match and match.group(1) in course_nb.checks and "solution" not in _tags(cell) and index > 0:
             previous = cells[index - 1]
             if previous.get("cell_type") == "code" and not CHECK_CALL.search(_source(previous)):
-                found.append({"id": previous.get("id"), "source": _source(previous), "check": match.group(2)})
+                found.append({"id": previous.get("id"), "source": _source(previous), "check": match.group(1)})
     return found
 
 
@@ -372,7 +386,8 @@ def run_job(job):
     with tempfile.TemporaryDirectory(prefix="nnfs-grade-") as folder:
         client = _client_class()(
             notebook, timeout=job["timeout"], kernel_name="python3", allow_errors=True,
-            interrupt_on_timeout=True, record_timing=False, extra_arguments=list(KERNEL_ARGUMENTS),
+            interrupt_on_timeout=True, shutdown_kernel="immediate", record_timing=False,
+            extra_arguments=list(KERNEL_ARGUMENTS),
             error_on_timeout={"ename": "Timeout", "evalue": f"the cell did not finish within {job['timeout']} s",
                               "traceback": []},
             resources={"metadata": {"path": folder}})
@@ -430,9 +445,25 @@ def _verdicts(notebook, roles, client, job, died):
     return verdicts
 
 
-def _worker(job_path, out_path):
-    job = json.loads(Path(job_path).read_text(encoding="utf-8"))
-    Path(out_path).write_text(json.dumps(run_job(job)), encoding="utf-8")
+def _worker():
+    """Run jobs one after another: read a job file's path per line on stdin, write each
+    verdicts file and answer "done" on the original stdout. The kernels started here get
+    /dev/null as their stdout, so nothing a learner's code writes can reach the protocol."""
+    protocol = os.fdopen(os.dup(1), "w")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    for line in sys.stdin:
+        job_path = Path(line.strip())
+        job = json.loads(job_path.read_text(encoding="utf-8"))
+        try:
+            verdicts = run_job(job)
+        except Exception as exc:  # a job that cannot run still answers, so the others go on
+            problem = f"the notebook could not be run ({type(exc).__name__}: {str(exc)[:200]})"
+            verdicts = [{"exercise": e["title"], "column": e["column"], "status": "error",
+                         "message": problem, "seconds": None} for e in job["exercises"]]
+        job_path.with_suffix(".out").write_text(json.dumps(verdicts), encoding="utf-8")
+        protocol.write("done\n")
+        protocol.flush()
     return 0
 
 
@@ -471,40 +502,88 @@ def _prepare(path, root, course, memory_mb, timeout):
     for exercise, source in zip(course_nb.exercises, sources):
         exercises.append({"title": exercise["title"], "column": exercise["column"],
                           "missing": source is None,
-                          "stub": source is None or source.strip() == exercise["stub"].strip()})
+                          "stub": source is None or _code_only(source) == _code_only(exercise["stub"])})
     nonce = secrets.token_hex(8)
     rebuilt, roles = rebuild(course_nb, sources, memory_mb, nonce)
     job = {"notebook": rebuilt, "roles": roles, "exercises": exercises, "nonce": nonce, "timeout": timeout}
     return row, job
 
 
-def _run_in_subprocess(job, deadline, scratch):
-    """Run one job in a fresh process; kill it (and its kernel) after `deadline` seconds."""
-    folder = Path(tempfile.mkdtemp(dir=scratch))
-    job_path, out_path = folder / "job.json", folder / "verdicts.json"
-    job_path.write_text(json.dumps(job), encoding="utf-8")
-    command = [sys.executable, "-m", "nnfs_helpers.grading", "--worker", str(job_path), str(out_path)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               start_new_session=True)
-    try:
-        _, stderr = process.communicate(timeout=deadline)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        return None, f"the whole notebook did not finish within {deadline:.0f} s"
-    if process.returncode != 0 or not out_path.exists():
-        tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-        return None, f"the grading process failed ({tail[0][:200]})"
-    return json.loads(out_path.read_text(encoding="utf-8")), None
+class _Worker:
+    """One long-lived worker process (nbformat and nbclient are imported once, not per
+    notebook); every notebook still gets its own fresh kernel."""
+
+    def __init__(self, scratch):
+        self.scratch = scratch
+        self.process = None
+
+    def start(self):
+        command = [sys.executable, "-m", "nnfs_helpers.grading", "--worker"]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+
+    def run(self, job, deadline):
+        """The verdicts of one job, or (None, why) when it failed or passed its deadline."""
+        import selectors
+
+        if self.process is None or self.process.poll() is not None:
+            self.start()
+        job_path = Path(tempfile.mkstemp(suffix=".json", dir=self.scratch)[1])
+        job_path.write_text(json.dumps(job), encoding="utf-8")
+        try:
+            self.process.stdin.write(f"{job_path}\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self.stop()
+            return None, "the grading process stopped"
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.process.stdout, selectors.EVENT_READ)
+            ready = selector.select(timeout=deadline)
+        line = self.process.stdout.readline() if ready else ""
+        if not ready:
+            self.stop()
+            return None, f"the whole notebook did not finish within {deadline:.0f} s"
+        if line.strip() != "done":
+            self.stop()
+            return None, "the grading process stopped (the kernel or its process was killed)"
+        out_path = job_path.with_suffix(".out")
+        return json.loads(out_path.read_text(encoding="utf-8")), None
+
+    def stop(self):
+        if self.process is None:
+            return
+        _kill_tree(self.process)
+        self.process = None
 
 
-def _kill_group(process):
+def _descendants(pid):
+    """Every process below `pid` (Linux /proc; elsewhere none are found)."""
+    found, stack = [], [pid]
+    while stack:
+        parent = stack.pop()
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                kids = [int(k) for k in children.read_text().split()]
+            except (OSError, ValueError):
+                continue
+            found.extend(kids)
+            stack.extend(kids)
+    return found
+
+
+def _kill_tree(process):
+    """Kill a worker and the kernels it started (kernels run in sessions of their own)."""
     import signal
 
+    for pid in [process.pid, *_descendants(process.pid)]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        process.kill()
-    process.wait()
+        process.communicate(timeout=10)
+    except (subprocess.TimeoutExpired, ValueError, OSError):
+        pass
 
 
 def grade(submissions, course_folder, timeout=60, memory_mb=2048, jobs=2, progress=None):
@@ -513,27 +592,48 @@ def grade(submissions, course_folder, timeout=60, memory_mb=2048, jobs=2, progre
     course = load_course(course_folder)
     prepared = [_prepare(p, submissions, course, memory_mb, timeout) for p in _submissions(submissions)]
     scratch = tempfile.mkdtemp(prefix="nnfs-grade-jobs-")
-    try:
-        def work(item):
-            row, job = item
-            if job is None:
-                return row
-            start = time.perf_counter()
-            deadline = timeout * 3 + 30 + 2 * sum(1 for r in job["roles"] if r)
-            verdicts, problem = _run_in_subprocess(job, deadline, scratch)
-            if verdicts is None:
-                verdicts = [{"exercise": e["title"], "column": e["column"], "status": "error",
-                             "message": problem, "seconds": None} for e in job["exercises"]]
-                row["note"] = "; ".join(filter(None, [row["note"], problem]))
-            row["verdicts"] = verdicts
-            row["seconds"] = round(time.perf_counter() - start, 2)
-            if progress:
-                progress(row)
-            return row
+    import queue
+    import threading
 
+    workers = queue.Queue()
+    for _ in range(max(1, jobs)):
+        workers.put(_Worker(scratch))
+
+    def work(item):
+        row, job = item
+        if job is None:
+            return row
+        start = time.perf_counter()
+        deadline = timeout * 3 + 30 + 2 * sum(1 for r in job["roles"] if r)
+        worker = workers.get()
+        try:
+            verdicts, problem = worker.run(job, deadline)
+        finally:
+            workers.put(worker)
+        if verdicts is None:
+            verdicts = [{"exercise": e["title"], "column": e["column"], "status": "error",
+                         "message": problem, "seconds": None} for e in job["exercises"]]
+            row["note"] = "; ".join(filter(None, [row["note"], problem]))
+        row["verdicts"] = verdicts
+        row["seconds"] = round(time.perf_counter() - start, 2)
+        if progress:
+            with lock:
+                progress(row)
+        return row
+
+    lock = threading.Lock()
+    try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             rows = list(pool.map(work, prepared))
     finally:
+        while not workers.empty():
+            worker = workers.get()
+            if worker.process is not None:
+                worker.process.stdin.close()
+                try:
+                    worker.process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    worker.stop()
         shutil.rmtree(scratch, ignore_errors=True)
     for row in rows:
         for verdict in row["verdicts"]:
@@ -659,7 +759,7 @@ th,td{{border:1px solid #999;padding:0.3em 0.6em;font-size:0.9em}} th{{backgroun
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["--worker"]:
-        return _worker(*argv[1:3])
+        return _worker()
     parser = argparse.ArgumentParser(
         prog="nnfs-grade", description="Grade a class's notebooks with the course's own checks.",
         epilog="Writes results.json, gradebook.csv, gradebook_status.csv and report.html into --out.")
