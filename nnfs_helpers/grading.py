@@ -365,10 +365,16 @@ def _client_class():
     return LimitedClient
 
 
-def _error_of(cell):
+def _error_of(cell, job):
+    """What went wrong in an executed cell, in words (None if nothing did)."""
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
-            return output.get("ename", "Error"), str(output.get("evalue", ""))
+            name, value = output.get("ename", "Error"), str(output.get("evalue", "")).strip()
+            if name in ("KeyboardInterrupt", "Timeout"):  # the grader interrupts only at the time limit
+                return f"did not finish within {job['timeout']} s (an endless loop?) and was stopped"
+            if name == "MemoryError":
+                return f"raised MemoryError (the limit is {job['memory_mb']} MB)"
+            return f"raised {name}: {value}" if value else f"raised {name}"
     return None
 
 
@@ -415,8 +421,8 @@ def _verdicts(notebook, roles, client, job, died):
             data = output.get("data", {}).get(RESULT_MIME)
             if isinstance(data, dict) and data.get("nonce") == job["nonce"] and data.get("exercise") == number:
                 report = data
-        exercise_error = _error_of(cells["exercise"]) if "exercise" in cells else None
-        check_error = _error_of(cells["check"]) if "check" in cells else None
+        exercise_error = _error_of(cells["exercise"], job) if "exercise" in cells else None
+        check_error = _error_of(cells["check"], job) if "check" in cells else None
         cut = any(i in client.cut for i in indices)
         if report is not None and report["kind"] == "CheckResult":
             if report["passed"]:
@@ -427,11 +433,13 @@ def _verdicts(notebook, roles, client, job, died):
                 verdict["status"] = "failed"
             verdict["message"] = report["message"]
             if exercise_error and verdict["status"] != "passed":
-                verdict["message"] += f" (the exercise cell raised {exercise_error[0]}: {exercise_error[1]})"
+                verdict["message"] += f" (the exercise cell {exercise_error})"
         elif exercise_error:
-            verdict["message"] = f"the exercise cell raised {exercise_error[0]}: {exercise_error[1]}"
+            verdict["message"] = f"the exercise cell {exercise_error}"
         elif check_error:
-            verdict["message"] = f"the check could not run: {check_error[0]}: {check_error[1]}"
+            verdict["message"] = f"the check cell {check_error}"
+            if "NameError" in check_error:
+                verdict["message"] += " (is the name in the exercise cell renamed, deleted or misspelt?)"
         else:
             verdict["message"] = died or "the check gave no verdict"
         if exercise["stub"] and verdict["status"] != "passed":
@@ -505,7 +513,8 @@ def _prepare(path, root, course, memory_mb, timeout):
                           "stub": source is None or _code_only(source) == _code_only(exercise["stub"])})
     nonce = secrets.token_hex(8)
     rebuilt, roles = rebuild(course_nb, sources, memory_mb, nonce)
-    job = {"notebook": rebuilt, "roles": roles, "exercises": exercises, "nonce": nonce, "timeout": timeout}
+    job = {"notebook": rebuilt, "roles": roles, "exercises": exercises, "nonce": nonce, "timeout": timeout,
+           "memory_mb": memory_mb}
     return row, job
 
 
