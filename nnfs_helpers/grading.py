@@ -65,6 +65,19 @@ def _code_only(source):
         return source.strip()
 
 
+TAMPERING = re.compile(r"\b(nnfs_helpers|nb\d\d|check_\w+|CheckResult|checking|setattr|__builtins__|"
+                       r"builtins|sys\.modules|importlib|get_ipython|_nnfs_\w*)\b|\bnp\.\w+\s*=(?!=)")
+
+
+def _needs_review(source):
+    """Why an exercise cell deserves a look by eye (it names the course's checks or the kernel's
+    machinery: a learner who rewrites a check inside the kernel is not stopped), or ""."""
+    if not source:
+        return ""
+    names = sorted({m.group(0).rstrip(" =") for m in TAMPERING.finditer(source)})
+    return f"the exercise cell uses {', '.join(names)}: read it" if names else ""
+
+
 def _tags(cell):
     return cell.get("metadata", {}).get("tags", [])
 
@@ -279,8 +292,20 @@ def _report_cell(number, nonce):
     ])
 
 
-def _capture_check(source):
-    """The course's check cell, with the value of its last expression kept in `_nnfs_result`."""
+def _fresh_checks(number):
+    """Code that reloads the course's checks, so an exercise cell that replaced a check function
+    (or a helper of `nnfs_helpers.checking`) in the kernel does not grade itself."""
+    return ("import importlib as _nnfs_importlib\n"
+            "import nnfs_helpers.checking as _nnfs_checking\n"
+            f"import nnfs_helpers.exercises.nb{number} as _nnfs_module\n"
+            "_nnfs_importlib.reload(_nnfs_checking)\n"
+            f"nb{number} = _nnfs_importlib.reload(_nnfs_module)\n"
+            "del _nnfs_importlib, _nnfs_checking, _nnfs_module\n")
+
+
+def _capture_check(source, number="00"):
+    """The course's check cell, with the course's checks reloaded first and the value of its last
+    expression kept in `_nnfs_result`."""
     import ast
 
     lines = source.rstrip().splitlines()
@@ -288,12 +313,13 @@ def _capture_check(source):
         tree = ast.parse(source)
     except SyntaxError:
         return source
+    fresh = _fresh_checks(number) if f"nb{number}." in source else ""
     if not tree.body or not isinstance(tree.body[-1], ast.Expr):
-        return "_nnfs_result = None\n" + source
+        return f"_nnfs_result = None\n{fresh}{source}"
     last = tree.body[-1]
     head = "\n".join(lines[: last.lineno - 1])
     tail = "\n".join(lines[last.lineno - 1:])
-    return f"_nnfs_result = None\n{head}\n_nnfs_result = (\n{tail}\n)\n_nnfs_result"
+    return f"_nnfs_result = None\n{fresh}{head}\n_nnfs_result = (\n{tail}\n)\n_nnfs_result"
 
 
 def rebuild(course_nb, learner_sources, memory_mb=2048, nonce="x"):
@@ -318,7 +344,7 @@ def rebuild(course_nb, learner_sources, memory_mb=2048, nonce="x"):
             cells.append(cell)
             roles.append(("exercise", current))
         elif "check" in _tags(cell) and current is not None:
-            cell.source = _capture_check(cell.source)
+            cell.source = _capture_check(cell.source, course_nb.number)
             cells.append(cell)
             roles.append(("check", current))
             cells.append(nbformat.v4.new_code_cell(_report_cell(current, nonce)))
@@ -448,6 +474,8 @@ def _verdicts(notebook, roles, client, job, died):
                                   else "the exercise cell is still the stub")
         if cut:
             verdict["message"] += f" [output cut after {OUTPUT_LIMIT} characters]"
+        if exercise.get("review"):
+            verdict["review"] = exercise["review"]
         if died and report is None and verdict["status"] == "error" and died not in verdict["message"]:
             verdict["message"] += f" ({died})"
     return verdicts
@@ -509,7 +537,7 @@ def _prepare(path, root, course, memory_mb, timeout):
     exercises = []
     for exercise, source in zip(course_nb.exercises, sources):
         exercises.append({"title": exercise["title"], "column": exercise["column"],
-                          "missing": source is None,
+                          "missing": source is None, "review": _needs_review(source),
                           "stub": source is None or _code_only(source) == _code_only(exercise["stub"])})
     nonce = secrets.token_hex(8)
     rebuilt, roles = rebuild(course_nb, sources, memory_mb, nonce)
@@ -670,6 +698,9 @@ def gradebook(rows):
                 columns.append(verdict["column"])
         if row["note"]:
             notes[row["learner"]].append(f"{row['file']}: {row['note']}")
+        for verdict in row["verdicts"]:
+            if verdict.get("review"):
+                notes[row["learner"]].append(f"{row['file']}, {verdict['column']}: {verdict['review']}")
         if row["notebook"] and row["verdicts"]:
             key = (row["learner"], row["notebook"])
             if key in chosen and not _better(row["verdicts"], chosen[key]["verdicts"]):
@@ -720,10 +751,11 @@ LABELS = {"passed": "passed", "failed": "named mistake", "not_solved": "not solv
 
 def report_html(rows, learners, columns, status, notes):
     e = html.escape
-    messages = {}
+    messages, reviews = {}, {}
     for row in rows:
         for v in row["verdicts"]:
             messages.setdefault((row["learner"], v["column"]), v["message"])
+            reviews[(row["learner"], v["column"])] = v.get("review", "")
     legend = " ".join(f'<span class="cell s-{s}">{e(LABELS[s])}</span>' for s in STATUSES)
     head = "".join(f"<th>{e(c)}</th>" for c in columns)
     body = []
@@ -732,7 +764,8 @@ def report_html(rows, learners, columns, status, notes):
         for c in columns:
             s = status[learner][c]
             tip = messages.get((learner, c), "not handed in")
-            cells.append(f'<td class="cell s-{s}" data-status="{s}" title="{e(tip)}">{e(LABELS[s])}</td>')
+            flag = " &#9873;" if reviews.get((learner, c)) else ""
+            cells.append(f'<td class="cell s-{s}" data-status="{s}" title="{e(tip)}">{e(LABELS[s])}{flag}</td>')
         body.append(f'<tr class="learner"><th scope="row">{e(learner)}</th>{"".join(cells)}'
                     f'<td class="notes">{e(" | ".join(notes[learner]))}</td></tr>')
     summary = []
@@ -754,7 +787,8 @@ th,td{{border:1px solid #999;padding:0.3em 0.6em;font-size:0.9em}} th{{backgroun
 {style}
 </style></head><body>
 <h1>Grades</h1>
-<p>{len(learners)} learners, {len(rows)} files. Hover over a cell for the check's message. {legend}</p>
+<p>{len(learners)} learners, {len(rows)} files. Hover over a cell for the check's message;
+&#9873; marks an exercise cell to read by eye (see its note). {legend}</p>
 <table id="grid"><thead><tr><th>learner</th>{head}<th>notes</th></tr></thead>
 <tbody>{"".join(body)}</tbody></table>
 <h2>Per exercise</h2>

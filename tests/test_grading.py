@@ -176,6 +176,11 @@ def make_class(folder):
     check.source = 'print("[Correct] Exercise 1: batch softmax: well done!")'
     check.outputs = [nbformat.v4.new_output("stream", name="stdout", text="[Correct] Exercise 1: well done!\n")]
     hand_in("forged/04_softmax.ipynb", forged, "forged", ["failed", "not_attempted"])
+    # A cell that replaces the check in the kernel: the check is reloaded, and the cell is flagged.
+    tamper = ("nb04.check_softmax = lambda f: __import__('nnfs_helpers').checking.passed('Exercise 1')\n"
+              + MISTAKES["no-shift"])
+    hand_in("tamper/04_softmax.ipynb", with_answers(workshop("04_softmax"), [tamper]), "tamper",
+            ["failed", "not_attempted"], note="uses check_softmax")
     # A huge output next to a right answer: kept short, graded all the same.
     huge = with_answers(workshop("04_softmax"), ['print("x" * 20_000_000)\n' + RIGHT_SOFTMAX])
     hand_in("huge/04_softmax.ipynb", huge, "huge", ["passed", "not_attempted"])
@@ -290,7 +295,8 @@ def test_verdicts_name_the_mistake_and_the_problem(graded):
         exec(source, namespace)
         assert first[learner]["message"] == nb04.check_softmax(namespace["softmax"]).message
         assert first[learner]["status"] == "failed"
-    assert first["forged"]["message"] == first["no-shift"]["message"]
+    assert first["forged"]["message"] == first["no-shift"]["message"] == first["tamper"]["message"]
+    assert "read it" in first["tamper"]["review"] and "review" not in first["right"]
     for learner, (_, words) in BAD.items():
         assert words in first[learner]["message"], (learner, first[learner]["message"])
     assert "output cut" in first["huge"]["message"]
