@@ -211,7 +211,8 @@ def learner_of(path, notebook, root, course):
         named = notebook.get("metadata", {}).get("nnfs_learner")
         if isinstance(named, str) and named.strip():
             return named.strip()
-    stem = path.stem
+    # Browsers and Jupyter add " (1)", "-checkpoint" or "-Copy1" to copies: not a learner's name.
+    stem = re.sub(r"(\s*\(\d+\)|-checkpoint|-Copy\d*)+$", "", path.stem)
     for candidate in course:
         for separator in "_-. ":
             prefix = candidate.name + separator
@@ -532,7 +533,8 @@ def _prepare(path, root, course, memory_mb, timeout):
     if "exercise" not in {t for c in notebook.get("cells", []) for t in _tags(c)}:
         notes.append("no cell tagged exercise: the cell before each check was taken as the exercise")
     if not any(c.get("id") in course_nb.ids for c in notebook.get("cells", [])):
-        notes.append("an older or different version of the notebook (no cell id matches)")
+        notes.append("no cell id matches the course's (an older version, or saved by another tool): "
+                     "exercises matched by the checks that follow them")
     row["note"] = "; ".join(notes)
     exercises = []
     for exercise, source in zip(course_nb.exercises, sources):

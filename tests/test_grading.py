@@ -335,3 +335,20 @@ def test_the_html_report_in_a_browser(graded, tmp_path):
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         browser.close()
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("path, learner", [
+    ("alice/04_softmax.ipynb", "alice"),               # the folder
+    ("uploads/04_softmax_bob.ipynb", "bob"),           # the suffix beats the folder
+    ("uploads/04_softmax_bob (2).ipynb", "bob"),       # a browser's " (2)" is not a name
+    ("carol/04_softmax (1).ipynb", "carol"),
+    ("dave/04_softmax-Copy1.ipynb", "dave"),
+    ("erin.ipynb", "erin"),                            # the file name, at the top level
+])
+def test_whose_notebook(path, learner):
+    from nnfs_helpers import grading
+
+    course = grading.load_course(NOTEBOOKS)
+    root = __import__("pathlib").Path("/submissions")
+    assert grading.learner_of(root / path, {}, root, course) == learner
+    assert grading.learner_of(root / path, {"metadata": {"nnfs_learner": "frank"}}, root, course) == "frank"
