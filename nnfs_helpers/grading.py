@@ -100,6 +100,8 @@ class CourseNotebook:
         self.number = self.name[:2]
         self.notebook = nbformat.from_dict(json.loads(self.path.read_text(encoding="utf-8")))  # no slow validation
         cells = self.notebook.cells
+        for cell in cells:  # a source saved as a list of lines becomes one string
+            cell.source = _source(cell)
         self.ids = {c.get("id") for c in cells if c.get("id")}
         self.checks = set()
         self.exercises = []  # dicts: index, id, stub, check, title
