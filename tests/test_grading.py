@@ -25,14 +25,7 @@ def test_no_exercise_module_exports_an_answer_by_name(name):
     assert _giveaways(module.__all__) == [], f"{name} exports an answer by name"
 
 
-# nb20 keeps a public `reference_fingerprint` outside its __all__: reachable as
-# nb20.reference_fingerprint. Strict: this fails as soon as it is made private, so the mark goes too.
-KNOWN_ATTRIBUTE_LEAKS = {"nnfs_helpers.exercises.nb20"}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="public reference_fingerprint in nb20"))
-    if n in KNOWN_ATTRIBUTE_LEAKS else n for n in EXERCISE_MODULES])
+@pytest.mark.parametrize("name", EXERCISE_MODULES)
 def test_no_exercise_module_has_an_answer_as_a_public_attribute(name):
     module = importlib.import_module(name)
     assert _giveaways(dir(module)) == [], f"{name} has an answer reachable by name"

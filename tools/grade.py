@@ -2,7 +2,7 @@
 
     .venv/bin/python tools/grade.py SUBMISSIONS --out RESULTS [--jobs 2] [--timeout 60] [--memory-mb 2048]
 
-See nnfs_helpers/grading.py and docs/grading.md.
+See nnfs_helpers/grading.py and INSTRUCTORS.md, "Grading a class's notebooks".
 """
 
 import sys
