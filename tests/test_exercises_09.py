@@ -137,7 +137,7 @@ def test_milestones_diagnose_mistakes(half, tenth, words):
     assert_fails(nb09.check_decay_milestones(half, tenth), *words)
 
 
-# --- Exercise 3: exponential_learning_rate -------------------------------------------------------
+# --- Exercise 4: exponential_learning_rate -------------------------------------------------------
 
 @pytest.mark.parametrize("answer", [
     lambda initial, half_life, step: initial * 0.5 ** (step / half_life),
@@ -204,7 +204,7 @@ def test_each_halving_of_1_over_t_decay_takes_twice_as_long_as_the_previous_one(
     assert not np.allclose(lengths[2:], np.cumsum(lengths)[1:-1])
 
 
-# --- Exercise 4: does decay rescue a fixed rate of 5? --------------------------------------------
+# --- Exercise 3: does decay rescue a fixed rate of 5? --------------------------------------------
 
 WITH_DECAY, WITHOUT_DECAY = np.array([0.90, 0.84, 0.95]), np.array([1.40, 1.10, 1.62])
 

@@ -6,6 +6,8 @@
 * `check_minibatch_epoch(minibatch_epoch)`: one epoch of mini-batch training (a new
   shuffle; then for every batch forward, loss, backward, and pre_update_params,
   update_params for each dense layer, post_update_params); returns the mean batch loss.
+* `check_judge(judge, table)`: verdicts (per epoch, per step) on the paired differences of
+  mini-batch and full-batch runs, judged on fixed cases and on the learner's own run.
 * `quiz()`: the notebook's quiz.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer.

@@ -6,6 +6,8 @@
   schedule with decay 1e-3 (after how many steps the learning rate is a half, a tenth).
 * `check_exponential_learning_rate(exponential_learning_rate)`: an exponential schedule
   `initial * 0.5 ** (step / half_life)` that halves every `half_life` steps.
+* `check_rescue(judge_rescue, with_decay, without_decay)`: the verdict on the paired
+  differences of two settings run from the same starts, on fixed cases and on the learner's runs.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer.
 """
@@ -226,7 +228,7 @@ def check_decay_milestones(steps_to_half, steps_to_tenth):
                          "each further halving takes longer than the one before.")
 
 
-# --- Exercise 3: an exponential schedule ------------------------------------------------------
+# --- Exercise 4: an exponential schedule ------------------------------------------------------
 
 EXPONENTIAL_CASE = (0.8, 250.0, np.array([0, 1, 100, 250, 500, 1000, 2500]))
 EXPONENTIAL_SCALAR = (2.0, 100.0, 300)
@@ -268,10 +270,10 @@ _EXPONENTIAL_MESSAGES = {
 }
 
 
-@guarded("Exercise 3: an exponential schedule")
+@guarded("Exercise 4: an exponential schedule")
 def check_exponential_learning_rate(exponential_learning_rate):
     """Check `exponential_learning_rate(initial, half_life, step)` = initial * 0.5 ** (step / half_life)."""
-    title = "Exercise 3: an exponential schedule"
+    title = "Exercise 4: an exponential schedule"
     initial, half_life, steps = EXPONENTIAL_CASE
     variants = _exponential_variants(initial, half_life, steps)
     mistakes = [Mistake(variants[key], message) for key, message in _EXPONENTIAL_MESSAGES.items()]
@@ -359,9 +361,9 @@ def quiz():
     ])
 
 
-# --- Exercise 4: does decay rescue a fixed rate of 5? ----------------------------------------
+# --- Exercise 3: does decay rescue a fixed rate of 5? ----------------------------------------
 
-RESCUE_TITLE = "Exercise 4: does decay rescue 5?"
+RESCUE_TITLE = "Exercise 3: does decay rescue 5?"
 RESCUE_VERDICTS = ("decay lower", "no decay lower", "no clear difference")
 
 # (with decay, without decay), one value per start, made so that each typical mistake gives a
