@@ -255,6 +255,58 @@ def lock_entry(wheel, depends):
     }
 
 
+# -- Matplotlib's font list, made once at build time ------------------------------------------------
+
+# Pyodide's matplotlib keeps its font list in matplotlib/fontlist.json (beside font_manager.py); its
+# wheel has none, so every kernel start would scan the fonts and print "Matplotlib is building the
+# font cache" under the learner's first cell. The build makes the list once, with the site's own
+# Pyodide and matplotlib run in Node.js, and ships it as a small wheel that puts the file there.
+FONTLIST_SCRIPT = r"""
+const [core, index] = process.argv.slice(2);
+const { loadPyodide } = await import(core + "/pyodide.mjs");
+const py = await loadPyodide({ indexURL: index, packages: ["matplotlib"], stdout: () => {}, stderr: () => {} });
+process.stdout.write(py.runPython(`
+import pathlib, matplotlib.font_manager as fm
+(pathlib.Path(fm.__file__).parent / "fontlist.json").read_text()
+`));
+"""
+FONTLIST_PACKAGE = "nnfs-course-fontlist"
+
+
+def matplotlib_fontlist_wheel(core, static, cache, version):
+    """A wheel holding matplotlib/fontlist.json for the site's matplotlib (entries sorted, so the
+    file is the same from one build to the next)."""
+    node = shutil.which("node")
+    if not node:
+        raise BuildError("Node.js is needed to make Matplotlib's font list (npm comes with it)")
+    folder = cache / "fontlist"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    (folder / "fontlist.mjs").write_text(FONTLIST_SCRIPT)
+    fontlist = json.loads(run([node, folder / "fontlist.mjs", core, str(static) + "/"]).stdout)
+    for key in ("ttflist", "afmlist"):
+        fontlist[key] = sorted(fontlist[key], key=lambda entry: json.dumps(entry, sort_keys=True))
+    name = FONTLIST_PACKAGE.replace("-", "_")
+    dist_info = f"{name}-{version}.dist-info"
+    files = {
+        "matplotlib/fontlist.json": json.dumps(fontlist, indent=2, sort_keys=True) + "\n",
+        f"{dist_info}/METADATA": f"Metadata-Version: 2.1\nName: {FONTLIST_PACKAGE}\nVersion: {version}\n"
+                                 "Summary: Matplotlib's font list for Pyodide, made by tools/build_lite.py\n",
+        f"{dist_info}/WHEEL": "Wheel-Version: 1.0\nGenerator: build_lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = "".join(f"{path},sha256={base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b'=').decode()},"
+                     f"{len(text.encode())}\n" for path, text in files.items()) + f"{dist_info}/RECORD,,\n"
+    files[f"{dist_info}/RECORD"] = record
+    wheel = folder / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(path, FIXED_DATE)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[path])
+    return wheel
+
+
 # -- the site ------------------------------------------------------------------------------------
 
 def commit_epoch(ref):
@@ -363,6 +415,12 @@ def build(out=DEFAULT_OUT, mirror=PYODIDE["default_mirror"], cache=DEFAULT_CACHE
         missing = [d for d in entry["depends"] if canonical(d) not in lock["packages"]]
         if missing:
             raise BuildError(f"{entry['name']} depends on {missing}, which the site does not carry")
+    # Matplotlib's font list, made by the site's own Pyodide (which needs the lock so far).
+    (static / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
+    fontlist = matplotlib_fontlist_wheel(core, static, cache, lock["packages"]["matplotlib"]["version"])
+    key, entry = lock_entry(fontlist, ["matplotlib"])
+    lock["packages"][key] = {**entry, "imports": []}
+    shutil.copy2(fontlist, static / fontlist.name)
     lock["packages"] = dict(sorted(lock["packages"].items()))
     (static / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
 
