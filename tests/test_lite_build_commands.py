@@ -47,7 +47,7 @@ def test_requirements_lite_pins_everything_the_build_imports():
     from launch_env import pins
 
     lite = pins(ROOT / "requirements-lite.txt")
-    for name in ("jupyterlite-core", "jupyterlite-pyodide-kernel", "jupyter-server", "nbformat",
+    for name in ("jupyterlite-core", "jupyterlite-pyodide-kernel", "jupyter-server", "jupyterlab-server", "nbformat",
                  "setuptools", "wheel"):
         assert name in lite, f"requirements-lite.txt does not pin {name}"
     assert all(re.fullmatch(r"\d+(\.\d+)+", v) for v in lite.values()), lite
