@@ -37,7 +37,6 @@ a digest of every file, which stays the same from one build to the next.
 import argparse
 import base64
 import hashlib
-import io
 import json
 import os
 import re
