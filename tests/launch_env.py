@@ -64,11 +64,13 @@ COLAB_VERSIONS = ["numpy==2.0.2", "matplotlib==3.10.0", "ipywidgets==7.7.1", "ip
                   "ipython==7.34.0", "sympy==1.13.1"]
 
 
-def _cache_root():
+def cache_root(name):
+    """The test cache's folder `name` ($NNFS_TEST_CACHE, default ~/.cache/nnfs-course, outside
+    the checkout), or None when NNFS_TEST_CACHE=off."""
     setting = os.environ.get("NNFS_TEST_CACHE", "")
     if setting.lower() == "off":
         return None
-    return Path(setting or Path.home() / ".cache" / "nnfs-course") / "venvs"
+    return Path(setting or Path.home() / ".cache" / "nnfs-course") / name
 
 
 def cached_venv(version, requirements, dest):
@@ -90,7 +92,7 @@ def cached_venv(version, requirements, dest):
         if i and str(requirements[i - 1]) in ("-r", "-c"):
             parts.append(Path(item).read_text())
     key = hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
-    root = _cache_root()
+    root = cache_root("venvs")
     dest = Path(dest)
     if root is None:
         venv = make_venv(python, dest)

@@ -42,6 +42,9 @@ import nbformat  # noqa: E402
 
 import run_notebooks  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tests"))
+import launch_env  # noqa: E402
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SANITIZE = ROOT / "tests" / "sanitize.cfg"
 CELL_TIMEOUT = 300
@@ -58,10 +61,7 @@ FORCED_KERNELS = {
 
 
 def cache_folder():
-    setting = os.environ.get("NNFS_TEST_CACHE", "")
-    if setting.lower() == "off":
-        return None
-    return Path(setting or Path.home() / ".cache" / "nnfs-course") / "notebook-runs"
+    return launch_env.cache_root("notebook-runs")
 
 
 def kernel_environment(overrides):
