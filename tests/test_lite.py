@@ -11,6 +11,9 @@ without solutions) in the offline browser and asserts that no cell shows an erro
 full edition, that the last code cell ran). Nothing is written into the checkout: the site is built
 in pytest's temporary folder (downloads cached in ~/.cache/nnfs-course/lite-cache), and the
 screenshots and timings go to the same temporary folder (its path is printed at the end).
+A notebook that passed on a byte-identical site (same commit's notebooks and wheels), with this
+module and this Chromium, is remembered in the test cache ($NNFS_TEST_CACHE, default
+~/.cache/nnfs-course/browser-passes; NNFS_TEST_CACHE=off runs everything) and not run again.
 
 Skipped, saying why, only where Chromium is missing or no Pyodide mirror is available: the mirror
 is $PYODIDE_MIRROR (a folder or a base URL) or the folder shared/pyodide-0.27.7 beside the clone.
@@ -523,12 +526,47 @@ RUN_ALL_AND_READ = f"""async (timeoutMs) => {{
 EDITIONS = {"notebooks": "the full edition", "workshop": "the workshop edition"}
 
 
+def passes_folder():
+    """Where passing browser runs are remembered (None: NNFS_TEST_CACHE=off)."""
+    from launch_env import cache_root
+
+    return cache_root("browser-passes")
+
+
+@functools.lru_cache(maxsize=None)
+def run_key(site_dir):
+    """What a notebook's browser run depends on: every file of the site (the notebooks of both
+    editions, the course's wheel, Pyodide's packages, JupyterLite; the build is reproducible for
+    a commit), this test module, and the browser's version."""
+    import subprocess
+
+    _, _, digest = build_lite.site_digest(Path(site_dir))
+    browser_version = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
+    parts = [digest, hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), browser_version,
+             f"fresh={FRESH_KERNEL}", f"timeout={RUN_TIMEOUT_S}"]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+
+
+def pass_record(site_dir, edition, name):
+    folder = passes_folder()
+    return None if folder is None else folder / f"{edition}-{Path(name).stem}-{run_key(str(site_dir))}.json"
+
+
 def run_edition(browser, base, edition, request, timings, after_run=None):
-    """Run every notebook of `edition` in one page; {name: result} with its times."""
+    """Run every notebook of `edition` in one page; {name: result} with its times. A notebook that
+    passed before on a byte-identical site, with this module and this browser, is not run again."""
     names = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     if os.environ.get("NNFS_LITE_NOTEBOOKS"):  # a quicker run while working on a few notebooks
         names = [n for n in names if re.search(os.environ["NNFS_LITE_NOTEBOOKS"], n)]
     results = {}
+    for name in list(names):
+        record = pass_record(SITE_DIR[0], edition, name)
+        if record is not None and record.exists():
+            results[name] = json.loads(record.read_text())
+            report(request, f"{edition}/{name}: passed before on this site and browser ({record.name})")
+            names.remove(name)
+    if not names:
+        return results
     page, blocked, cold_start = open_offline(browser, base, f"{edition}/{names[0]}")
     timings[f"{edition}_cold_start_seconds"] = round(cold_start, 1)
     for n, name in enumerate(names):
@@ -546,6 +584,10 @@ def run_edition(browser, base, edition, request, timings, after_run=None):
             except AssertionError as error:
                 result["errors"].append(f"{name}: {error}")
         results[name] = result
+        if not failures({name: result}, need_last_cell=True) and pass_record(SITE_DIR[0], edition, name):
+            record = pass_record(SITE_DIR[0], edition, name)
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(json.dumps(result))
         report(request, f"{edition}/{name}: load {result['load_seconds']:5.1f} s, run all {result['run_seconds']:6.1f} s, "
                f"{result['executed']}/{result['codeCells']} code cells ran"
                + (", TIMED OUT" if result["timedOut"] else "")
