@@ -635,3 +635,16 @@ def test_every_notebook_of_the_workshop_edition_runs_offline(site, browser, requ
     results = run_edition(browser, base, "workshop", request, timings)
     problems = failures(results, need_last_cell=True)
     assert not problems, "in the offline browser:\n" + "\n".join(problems)
+
+
+def test_a_remembered_browser_pass_belongs_to_one_site(tmp_path):
+    """The key of a remembered pass changes with any file of the site."""
+    site_dir = tmp_path / "site"
+    (site_dir / "notebooks").mkdir(parents=True)
+    notebook = site_dir / "notebooks" / "01_single_neuron.ipynb"
+    notebook.write_text("{}")
+    first = run_key(str(site_dir))
+    notebook.write_text('{"cells": []}')
+    run_key.cache_clear()
+    assert run_key(str(site_dir)) != first
+    run_key.cache_clear()
