@@ -4,6 +4,7 @@ outside the repository (so nothing can be imported from the source tree)."""
 
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -139,10 +140,50 @@ def copy_notebooks(dest, names=None, edit=None):
     return copies
 
 
-def nbval(venv_python, folder, env_extra=None, timeout=300):
+def nbval_key(venv_python, folder, env_extra, timeout):
+    """What an nbval run depends on: the notebooks' bytes, the course's package files (a notebook
+    may install them), every distribution installed in the environment, its Python, the BLAS
+    settings passed on, this machine's CPU, and this module (which runs nbval)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    files = sorted(Path(folder).glob("*.ipynb")) + [SANITIZE, Path(__file__), ROOT / "pyproject.toml"]
+    files += sorted(p for p in (ROOT / "nnfs_helpers").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in files:  # (the run's own temporary folder, which a notebook may name, left out)
+        digest.update(f"{path.name}\0".encode() + path.read_bytes().replace(str(Path(folder).parent).encode(), b"<run>"))
+    freeze = run([venv_python, "-m", "pip", "freeze", "--all", "--disable-pip-version-check"]).stdout
+    freeze = re.sub(r" @ \S+", " @ <local>", freeze)  # the course, built or cloned for this run: its files are counted above
+    version = run([venv_python, "-c", "import sys; print(sys.version)"]).stdout
+    blas = sorted((k, v) for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP", "MKL")))
+    cpu = Path("/proc/cpuinfo").read_text().split("\n\n")[0] if Path("/proc/cpuinfo").exists() else ""
+    cpu = "\n".join(line for line in cpu.splitlines() if line.startswith(("model name", "flags")))
+    digest.update(repr((freeze, version, blas, sorted((env_extra or {}).items(), key=str), timeout, cpu)).encode())
+    return digest.hexdigest()[:24]
+
+
+def nbval(venv_python, folder, env_extra=None, timeout=300, remember=None):
     """Run nbval with `venv_python` over the notebooks in `folder`; return the result.
-    `env_extra` sets variables of the kernel's environment (None removes one)."""
+    `env_extra` sets variables of the kernel's environment (None removes one). With
+    `remember="name"`, a passing run is kept in the test cache and given back, without running
+    again, for a run with the same inputs (see `nbval_key`)."""
+    import json
+
     folder = Path(folder)
+    record = cache_root("nbval-passes") if remember else None
+    if record is not None:
+        record = record / f"{remember}-{nbval_key(venv_python, folder, env_extra, timeout)}.json"
+        if record.exists():
+            kept = json.loads(record.read_text())
+            return subprocess.CompletedProcess(kept["args"], 0, kept["stdout"], kept["stderr"])
+    result = _nbval(venv_python, folder, env_extra, timeout)
+    if record is not None and result.returncode == 0:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps({"args": [str(a) for a in result.args], "stdout": result.stdout,
+                                      "stderr": result.stderr}))
+    return result
+
+
+def _nbval(venv_python, folder, env_extra, timeout):
     shutil.copy(SANITIZE, folder / "sanitize.cfg")
     (folder / "pytest.ini").write_text("[pytest]\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "JUPYTER"))}

@@ -58,11 +58,17 @@ def test_every_notebook_runs_on_colab_with_its_recorded_outputs(colab):
                 # pip's "you may need to restart the kernel" note is the only output it may add.
                 cell.metadata["tags"] = cell.metadata["tags"] + ["nbval-ignore-output"]
 
-    folder = root / "course"
-    copies = launch_env.copy_notebooks(folder, edit=as_on_colab)
     # BLAS as on Colab: as many threads as OpenBLAS chooses (two on Colab's two cores), not
     # the one thread the other tests set.
-    result = launch_env.nbval(venv, folder, env_extra={"OPENBLAS_NUM_THREADS": None})
+    colab_blas = {"OPENBLAS_NUM_THREADS": None}
+    # The first notebook on its own, every time: its Colab cell installs the course from the URL.
+    first = launch_env.copy_notebooks(root / "first", names=["01"], edit=as_on_colab)
+    result = launch_env.nbval(venv, root / "first", env_extra=colab_blas)
+    assert result.returncode == 0 and len(first) == 1, result.stdout[-10000:] + result.stderr[-3000:]
+    # Then every notebook (its pass remembered for the same notebooks, package and environment).
+    folder = root / "course"
+    copies = launch_env.copy_notebooks(folder, edit=as_on_colab)
+    result = launch_env.nbval(venv, folder, env_extra=colab_blas, remember="colab")
     assert result.returncode == 0, result.stdout[-10000:] + result.stderr[-3000:]
     assert " failed" not in result.stdout and " error" not in result.stdout
     assert f"{sum(len([c for c in nbformat.read(p, 4).cells if c.cell_type == 'code']) for p in copies)} passed" \

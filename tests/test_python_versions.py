@@ -39,7 +39,7 @@ def test_every_notebook_reproduces_its_outputs_on_the_newest_python(tmp_path):
     assert version == str(tuple(int(p) for p in NEWEST.split("."))), version
     folder = tmp_path / "course"
     copies = launch_env.copy_notebooks(folder)
-    result = launch_env.nbval(venv, folder)
+    result = launch_env.nbval(venv, folder, remember=f"python{NEWEST}")
     assert result.returncode == 0, result.stdout[-10000:] + result.stderr[-3000:]
     assert " failed" not in result.stdout and len(copies) == len(launch_env.copy_notebooks(tmp_path / "again"))
 
