@@ -13,16 +13,22 @@ Loss.regularization_loss; the progress bar and the printed line are TrainingProg
 same as Model.train's.
 
 The conventions are Model.train's (notebook 18), because they are the ones that also hold for
-mini-batches, where an epoch is many steps:
+mini-batches, where an epoch is many steps and no single set of weights has the epoch's
+training numbers:
 
 * Epochs are counted from 1: epoch N is the N-th pass over the data. Its loss and accuracy are
-  measured during that pass, by the forward pass that computes its gradient: with one full
-  batch, on the weights before its update. So epoch 1 reports the untrained network.
+  measured during that pass, by the forward pass that computes its gradient (measuring them
+  again after the update would cost a second pass): with one full batch, on the weights before
+  its update. So epoch 1 reports the untrained network, and history entry k describes the
+  weights after k epochs.
 * Validation is measured after the epoch's update, on the weights the epoch ends with: the last
   validation numbers describe the weights `train` returns, and `restore_best` puts back weights
-  that were validated.
+  that were validated. (Measuring before the update would give the training and validation
+  numbers of a line the same weights, but only with full batches, and would leave the returned
+  weights unvalidated.)
 * A line is printed every `print_every` epochs and at the last epoch: accuracies with 3
-  decimals, losses with 3 significant digits (see progress.epoch_summary).
+  decimals, losses with 3 significant digits, since a regression loss can be 0.000123 (see
+  progress.epoch_summary).
 
 `history` holds the epoch, loss, accuracy and learning rate of every epoch. Notebooks 13 and 14
 add four optional things; without them `train` behaves as above:
