@@ -208,7 +208,7 @@ def train(layers, loss_activation, optimizer, X, y, epochs=10001, print_every=10
         loss, reg_loss = float(data_loss), None
         if regularised:
             reg_loss = regularization_loss(trainable)
-            loss = float(data_loss + reg_loss)
+            loss = float(data_loss) + reg_loss  # as Model.train adds them
             history["data_loss"].append(float(data_loss))
             history["regularization_loss"].append(reg_loss)
         for key, value in (("epoch", epoch), ("loss", loss), ("accuracy", acc), ("learning_rate", rate)):
