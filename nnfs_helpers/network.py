@@ -742,7 +742,8 @@ class Model:
         steps = 1 if batch_size is None else -(-len(X) // batch_size)  # rounded up: a last, smaller batch
         history = {"epoch": [], "loss": [], "data_loss": [], "regularization_loss": [], "accuracy": [],
                    "learning_rate": [], "validation_loss": [], "validation_accuracy": []}
-        progress = TrainingProgress(max(epochs, 1))  # a bar in JupyterLab and Colab, as in notebooks 08-17
+        # A bar in JupyterLab and Colab, and the summary line every `print_every` epochs: as in notebooks 08-17.
+        progress = TrainingProgress(max(epochs, 1), print_every=print_every)
         for epoch in range(1, epochs + 1):
             self.loss.new_pass()
             self.accuracy.new_pass()
@@ -777,17 +778,13 @@ class Model:
                                ("regularization_loss", float(regularization_loss)),
                                ("accuracy", accuracy), ("learning_rate", float(rate))):
                 history[key].append(value)
-            line = f"epoch: {epoch:>5}, acc: {accuracy:.3f}, loss: {loss:.3g}"
-            if regularization_loss:
-                line += f" (data: {data_loss:.3g}, reg: {regularization_loss:.3g})"
+            validation = None
             if validation_data is not None:  # after the epoch's updates, with the weights it ends with
-                validation_loss, validation_accuracy = self.evaluate(*validation_data, batch_size=batch_size)
-                history["validation_loss"].append(validation_loss)
-                history["validation_accuracy"].append(validation_accuracy)
-                line += f", val_acc: {validation_accuracy:.3f}, val_loss: {validation_loss:.3g}"
-            if print_every and (epoch % print_every == 0 or epoch == epochs):
-                print(line + f", lr: {rate:.6g}")
-            progress.update(epoch - 1)
+                validation = self.evaluate(*validation_data, batch_size=batch_size)
+                history["validation_loss"].append(validation[0])
+                history["validation_accuracy"].append(validation[1])
+            progress.end_of_epoch(epoch, accuracy=accuracy, loss=loss, data_loss=data_loss,
+                                  regularization_loss=regularization_loss, validation=validation, learning_rate=rate)
         progress.close()
         return history
 

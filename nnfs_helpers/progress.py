@@ -1,12 +1,14 @@
-"""Progress bars for training loops: an ipywidgets bar in a notebook, nothing elsewhere.
+"""Progress for training loops: an ipywidgets bar in a notebook, and the one summary line per epoch.
 
-Kept apart from plotting (no matplotlib), so that the network code can show progress without
-importing a plotting library or changing its style settings.
+Both of the course's loops, `Model.train` (notebook 18) and `nnfs_helpers.training.train`
+(notebooks 08-17), report through TrainingProgress, so they print the same line at the same
+epochs. Kept apart from plotting (no matplotlib), so that the network code can show progress
+without importing a plotting library or changing its style settings.
 """
 
 import numbers
 
-__all__ = ["progress_bar", "TrainingProgress"]
+__all__ = ["progress_bar", "epoch_summary", "TrainingProgress"]
 
 
 def progress_bar(epochs, description="Training"):
@@ -23,6 +25,23 @@ def progress_bar(epochs, description="Training"):
     return ProgressBar(value=0, min=0, max=int(epochs), description=str(description))
 
 
+def epoch_summary(epoch, *, accuracy, loss, learning_rate, data_loss=None, regularization_loss=None,
+                  validation=None):
+    """The line a training loop prints for epoch `epoch` (counted from 1).
+
+    Accuracies with 3 decimals; losses with 3 significant digits, trailing zeros kept (1.10, not
+    1.1), since a regression loss can be 0.000123 and 3 decimals would print 0.000. A nonzero `regularization_loss` adds the two
+    parts of the loss; `validation=(loss, accuracy)` adds the validation numbers.
+    """
+    line = f"epoch: {epoch:>5}, acc: {accuracy:.3f}, loss: {loss:#.3g}"
+    if regularization_loss:
+        line += f" (data: {data_loss:#.3g}, reg: {regularization_loss:#.3g})"
+    if validation is not None:
+        validation_loss, validation_accuracy = validation
+        line += f", val_acc: {validation_accuracy:.3f}, val_loss: {validation_loss:#.3g}"
+    return line + f", lr: {learning_rate:.6g}"
+
+
 class TrainingProgress:
     """A progress bar for a training loop written out in a notebook.
 
@@ -34,14 +53,24 @@ class TrainingProgress:
 
     It shows in JupyterLab and Colab (an ipywidgets bar, redrawn about four times a second)
     and does nothing elsewhere; the text a notebook file records does not change while it runs.
+    `show=False` never draws the bar.
+
+    The course's loops call `end_of_epoch(epoch, ...)` instead of `update`, with the epoch
+    counted from 1: it also prints epoch_summary(...) every `print_every` epochs and at the
+    last epoch (print_every=0: never).
     """
 
-    def __init__(self, epochs, description="Training"):
+    def __init__(self, epochs, description="Training", *, print_every=0, show=True):
         if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
             raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+        if isinstance(print_every, bool) or not isinstance(print_every, numbers.Integral) or print_every < 0:
+            raise ValueError(f"print_every must be a non-negative integer, got {print_every!r}")
         self.epochs = int(epochs)
+        self.print_every = int(print_every)
         self._bar = None
         self._last = 0.0
+        if not show:
+            return
         try:
             from IPython import get_ipython
             from IPython.display import display
@@ -64,6 +93,13 @@ class TrainingProgress:
         if now - self._last > 0.25:
             self._bar.value = min(int(epoch) + 1, self.epochs)
             self._last = now
+
+    def end_of_epoch(self, epoch, **summary):
+        """Epoch `epoch` (counted from 1) is done: print its epoch_summary(**summary) line if it is
+        due (every `print_every` epochs, and the last), and move the bar."""
+        if self.print_every and (epoch % self.print_every == 0 or epoch == self.epochs):
+            print(epoch_summary(epoch, **summary))
+        self.update(epoch - 1)
 
     def close(self):
         """Show the bar full and green."""

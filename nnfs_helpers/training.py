@@ -2,23 +2,42 @@
 
     history = train([dense1, activation1, dense2], loss_activation, optimizer, X, y)
 
-Each epoch is one full-batch step: forward through `layers`, softmax + cross-entropy,
-backward, then the optimiser's pre_update_params / update_params / post_update_params, as
-the notebooks write it out (an optimiser without a schedule, like the first Optimizer_SGD of
-notebook 08, needs only update_params and learning_rate). One product is saved: the first
-layer skips `dinputs`, the gradient with respect to the data, which nothing uses. `history`
-holds the epoch, loss, accuracy and learning rate of every epoch. A progress bar shows in
-JupyterLab and Colab; its text form, which the notebook file records, does not change while
-it runs.
+A thin layer over the network classes: it computes nothing itself. Each epoch is one
+full-batch step: forward through `layers`, `loss_activation` (an
+Activation_Softmax_Loss_CategoricalCrossentropy) for the loss and its gradient, backward, then
+the optimiser's pre_update_params / update_params / post_update_params (an optimiser without a
+schedule, like the first Optimizer_SGD of notebook 08, needs only update_params and
+learning_rate). One product is saved: the first Layer_Dense skips `dinputs`, the gradient with
+respect to the data, which nothing uses. The penalties are notebook 13's
+Loss.regularization_loss; the progress bar and the printed line are TrainingProgress's, the
+same as Model.train's.
 
-Notebooks 13 and 14 add four optional things; without them `train` behaves as above:
+The conventions are Model.train's (notebook 18), because they are the ones that also hold for
+mini-batches, where an epoch is many steps and no single set of weights has the epoch's
+training numbers:
+
+* Epochs are counted from 1: epoch N is the N-th pass over the data. Its loss and accuracy are
+  measured during that pass, by the forward pass that computes its gradient (measuring them
+  again after the update would cost a second pass): with one full batch, on the weights before
+  its update. So epoch 1 reports the untrained network, and history entry k describes the
+  weights after k epochs.
+* Validation is measured after the epoch's update, on the weights the epoch ends with: the last
+  validation numbers describe the weights `train` returns, and `restore_best` puts back weights
+  that were validated. (Measuring before the update would give the training and validation
+  numbers of a line the same weights, but only with full batches, and would leave the returned
+  weights unvalidated.)
+* A line is printed every `print_every` epochs and at the last epoch: accuracies with 3
+  decimals, losses with 3 significant digits, since a regression loss can be 0.000123 (see
+  progress.epoch_summary).
+
+`history` holds the epoch, loss, accuracy and learning rate of every epoch. Notebooks 13 and 14
+add four optional things; without them `train` behaves as above:
 
 * Layers with regularisers (`weight_regularizer_l2=...`, notebook 13): the reported loss is the
   data loss plus the regularisation loss, and the history also holds both parts
   (`data_loss`, `regularization_loss`).
 * `validation_data=(X_val, y_val)`: every `validate_every` epochs (default 1, and always at the
-  last epoch) `train` also measures the validation loss (data loss only) and accuracy, before
-  that epoch's update, so training and validation numbers describe the same weights; the
+  last epoch) `train` also measures the validation loss (data loss only) and accuracy; the
   history gains `validation_epoch`, `validation_loss` and `validation_accuracy`.
 * `restore_best=True` (needs validation data): keep a copy of the weights and biases from
   the epoch with the lowest validation loss and put them back at the end (early stopping);
@@ -31,15 +50,21 @@ Notebooks 13 and 14 add four optional things; without them `train` behaves as ab
 
 import inspect
 import numbers
-import time
 
 import numpy as np
 
-from .network import Layer_Dense, accuracy
+from .network import Activation_Softmax_Loss_CategoricalCrossentropy, Layer_Dense, Loss, accuracy
+from .progress import TrainingProgress
 
 __all__ = ["train", "forward", "backward", "predict", "evaluate", "regularization_loss"]
 
 REGULARIZERS = ("weight_regularizer_l1", "weight_regularizer_l2", "bias_regularizer_l1", "bias_regularizer_l2")
+
+
+def _check_count(name, value, smallest):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < smallest:
+        kind = "non-negative" if smallest == 0 else "positive"
+        raise ValueError(f"{name} must be a {kind} integer, got {value!r}")
 
 
 def _check_inputs(layers, loss_activation, optimizer, X, y):
@@ -56,32 +81,18 @@ def _check_inputs(layers, loss_activation, optimizer, X, y):
     if not hasattr(optimizer, "update_params") or not hasattr(optimizer, "learning_rate"):
         raise TypeError(f"optimizer needs update_params() and a learning_rate; "
                         f"{type(optimizer).__name__} lacks them")
-    if not isinstance(X, np.ndarray) or X.ndim != 2 or len(X) == 0:
-        raise ValueError(f"X must be a 2-D NumPy array (samples, features), "
+    _check_data(X, y, "X", "y")
+
+
+def _check_data(X, y, x_name, y_name, features=None):
+    if (not isinstance(X, np.ndarray) or X.ndim != 2 or len(X) == 0
+            or (features is not None and X.shape[1] != features)):
+        per_row = "" if features is None else f" with {features} features per row"
+        raise ValueError(f"{x_name} must be a 2-D NumPy array (samples, features){per_row}, "
                          f"got {type(X).__name__} with shape {getattr(X, 'shape', None)}")
     if not isinstance(y, np.ndarray) or y.ndim not in (1, 2) or len(y) != len(X):
-        raise ValueError(f"y must be a NumPy array of {len(X)} class indices or one-hot rows, "
+        raise ValueError(f"{y_name} must be a NumPy array of {len(X)} class indices or one-hot rows, "
                          f"got {type(y).__name__} with shape {getattr(y, 'shape', None)}")
-
-
-def _progress_bar(epochs, show):
-    """An ipywidgets progress bar when a notebook front end can show one, else None."""
-    if not show:
-        return None
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-        import ipywidgets  # noqa: F401  (the bar is one of its widgets)
-    except ImportError:
-        return None
-    shell = get_ipython()
-    if shell is None or not getattr(shell, "kernel", None):
-        return None
-    from .progress import progress_bar
-
-    bar = progress_bar(epochs)
-    display(bar)
-    return bar
 
 
 def _takes_training_flag(layer):
@@ -128,92 +139,58 @@ def predict(layers, X):
     return np.argmax(forward(layers, X, training=False), axis=1)
 
 
-def _is_regularised(layer):
-    return any(getattr(layer, name, 0) for name in REGULARIZERS)
+def _regularisable(layers):
+    """The layers that have weights and notebook 13's penalty strengths."""
+    return [layer for layer in layers if hasattr(layer, "weights") and all(hasattr(layer, name) for name in REGULARIZERS)]
 
 
 def regularization_loss(layers):
-    """The sum of the L1 and L2 penalties of every layer in `layers` (0 without regularisers).
-
-    The same sum as notebook 13's Loss.regularization_loss(layer), added over the layers.
-    """
-    total = 0.0
-    for layer in layers:
-        l1w, l2w, l1b, l2b = (getattr(layer, name, 0) for name in REGULARIZERS)
-        if l1w:
-            total += l1w * np.sum(np.abs(layer.weights))
-        if l2w:
-            total += l2w * np.sum(layer.weights * layer.weights)
-        if l1b:
-            total += l1b * np.sum(np.abs(layer.biases))
-        if l2b:
-            total += l2b * np.sum(layer.biases * layer.biases)
-    return float(total)
+    """Notebook 13's Loss.regularization_loss(layer), summed over the layers with weights (as the
+    Model's loss sums it); 0 without regularisers."""
+    penalty = Loss()
+    return float(sum(penalty.regularization_loss(layer) for layer in _regularisable(layers)))
 
 
 def evaluate(layers, X, y):
-    """(data loss, accuracy) of the network on (X, y): a forward pass in evaluation mode only."""
-    scorer = _Scorer()
+    """(data loss, accuracy) of the network on (X, y): a forward pass in evaluation mode only.
+
+    A new softmax/cross-entropy object scores it, so the training one keeps the training pass
+    that its backward needs.
+    """
+    scorer = Activation_Softmax_Loss_CategoricalCrossentropy()
     loss = scorer.forward(forward(layers, X, training=False), y)
     return float(loss), float(accuracy(scorer.output, y))
 
 
-class _Scorer:
-    """Softmax and mean cross-entropy, apart from the training loss object (whose output the
-    backward pass needs)."""
-
-    def forward(self, logits, y):
-        exp_values = np.exp(logits - np.max(logits, axis=1, keepdims=True))
-        self.output = exp_values / np.sum(exp_values, axis=1, keepdims=True)
-        clipped = np.clip(self.output, 1e-7, 1 - 1e-7)
-        if y.ndim == 1:
-            confidences = clipped[np.arange(len(clipped)), y]
-        else:
-            confidences = np.sum(clipped * y, axis=1)
-        return np.mean(-np.log(confidences))
-
-
-def _check_validation(validation_data, X):
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-        raise TypeError(f"validation_data must be a pair (X_val, y_val), got {type(validation_data).__name__}")
-    X_val, y_val = validation_data
-    if not isinstance(X_val, np.ndarray) or X_val.ndim != 2 or len(X_val) == 0 or X_val.shape[1] != X.shape[1]:
-        raise ValueError(f"validation_data[0] must be a 2-D NumPy array with {X.shape[1]} features per row, "
-                         f"got {type(X_val).__name__} with shape {getattr(X_val, 'shape', None)}")
-    if not isinstance(y_val, np.ndarray) or y_val.ndim not in (1, 2) or len(y_val) != len(X_val):
-        raise ValueError(f"validation_data[1] must be a NumPy array of {len(X_val)} class indices or one-hot "
-                         f"rows, got {type(y_val).__name__} with shape {getattr(y_val, 'shape', None)}")
-    return X_val, y_val
-
-
 def train(layers, loss_activation, optimizer, X, y, epochs=10001, print_every=1000, progress=True,
           validation_data=None, validate_every=1, restore_best=False, patience=None, monitor="loss"):
-    """Train with full-batch steps; print a line every `print_every` epochs; return the history.
+    """Train with full-batch steps for `epochs` epochs (counted from 1); print a line every
+    `print_every` epochs and at the last (0: never); return the history.
 
-    Optional (notebooks 13-14): `validation_data=(X_val, y_val)`, measured every
-    `validate_every` epochs (and at the last epoch); `restore_best=True` to end with the weights
+    Optional (notebooks 13-14): `validation_data=(X_val, y_val)`, measured after the update of
+    every `validate_every`-th epoch (and of the last); `restore_best=True` to end with the weights
     of the lowest validation loss; `patience=N` to stop once N epochs have passed without a new
     lowest validation loss; `monitor="accuracy"` to judge the best epoch by the highest validation
-    accuracy instead (a tie is not an improvement).
+    accuracy instead (a tie is not an improvement). `progress=False` shows no bar.
     """
     _check_inputs(layers, loss_activation, optimizer, X, y)
-    for name, value in (("epochs", epochs), ("print_every", print_every)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-            raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    _check_count("epochs", epochs, 0)
+    _check_count("print_every", print_every, 0)
+    _check_count("validate_every", validate_every, 1)
+    if patience is not None:
+        _check_count("patience (epochs without improvement)", patience, 1)
     if validation_data is not None:
-        X_val, y_val = _check_validation(validation_data, X)
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise TypeError(f"validation_data must be a pair (X_val, y_val), got {type(validation_data).__name__}")
+        _check_data(*validation_data, "validation_data[0]", "validation_data[1]", features=X.shape[1])
     if (restore_best or patience is not None) and validation_data is None:
         raise ValueError("restore_best and patience choose epochs by the validation loss: "
                          "pass validation_data=(X_val, y_val) too")
     if monitor not in ("loss", "accuracy"):
         raise ValueError(f'monitor must be "loss" or "accuracy", got {monitor!r}')
-    if isinstance(validate_every, bool) or not isinstance(validate_every, numbers.Integral) or validate_every < 1:
-        raise ValueError(f"validate_every must be a positive integer, got {validate_every!r}")
-    if patience is not None and (isinstance(patience, bool) or not isinstance(patience, numbers.Integral)
-                                 or patience < 1):
-        raise ValueError(f"patience must be a positive integer (epochs without improvement), got {patience!r}")
+
     trainable = [layer for layer in layers if hasattr(layer, "weights")]
-    regularised = any(_is_regularised(layer) for layer in trainable)
+    regularised = any(getattr(layer, name) for layer in _regularisable(trainable) for name in REGULARIZERS)
     pre_update = getattr(optimizer, "pre_update_params", lambda: None)
     post_update = getattr(optimizer, "post_update_params", lambda: None)
     history = {"epoch": [], "loss": [], "accuracy": [], "learning_rate": []}
@@ -221,62 +198,48 @@ def train(layers, loss_activation, optimizer, X, y, epochs=10001, print_every=10
         history.update(data_loss=[], regularization_loss=[])
     if validation_data is not None:
         history.update(validation_epoch=[], validation_loss=[], validation_accuracy=[])
-    best_loss, best_epoch, best_parameters = np.inf, None, None
-    bar = _progress_bar(epochs, progress)
-    last_update = time.perf_counter()
-    for epoch in range(epochs):
+    best_score, best_epoch, best_parameters = np.inf, None, None
+    reporter = TrainingProgress(max(epochs, 1), print_every=print_every, show=progress)
+    for epoch in range(1, epochs + 1):
+        # The epoch's numbers come from the forward pass that computes its gradient.
         data_loss = loss_activation.forward(forward(layers, X, training=True), y)
-        acc = accuracy(loss_activation.output, y)
-        rate = getattr(optimizer, "current_learning_rate", optimizer.learning_rate)
-        history["epoch"].append(epoch)
+        acc = float(accuracy(loss_activation.output, y))
+        rate = float(getattr(optimizer, "current_learning_rate", optimizer.learning_rate))
+        loss, reg_loss = float(data_loss), None
         if regularised:
             reg_loss = regularization_loss(trainable)
-            loss = data_loss + reg_loss
+            loss = float(data_loss) + reg_loss  # as Model.train adds them
             history["data_loss"].append(float(data_loss))
             history["regularization_loss"].append(reg_loss)
-        else:
-            loss = data_loss
-        history["loss"].append(float(loss))
-        history["accuracy"].append(float(acc))
-        history["learning_rate"].append(float(rate))
+        for key, value in (("epoch", epoch), ("loss", loss), ("accuracy", acc), ("learning_rate", rate)):
+            history[key].append(value)
 
         backward(layers, loss_activation, y)
-        validating = validation_data is not None and (epoch % validate_every == 0 or epoch == epochs - 1)
-        if validating:  # the same weights as the training numbers: before this epoch's update
-            val_loss, val_acc = evaluate(layers, X_val, y_val)
-            history["validation_epoch"].append(epoch)
-            history["validation_loss"].append(val_loss)
-            history["validation_accuracy"].append(val_acc)
-            score = val_loss if monitor == "loss" else -val_acc  # lower is better
-            if score < best_loss:
-                best_loss, best_epoch = score, epoch
-                if restore_best:
-                    best_parameters = [(layer.weights.copy(), layer.biases.copy()) for layer in trainable]
-        if print_every and epoch % print_every == 0:
-            line = f"epoch: {epoch:>5}, acc: {acc:.3f}, loss: {loss:.3f}"
-            if regularised:
-                line += f" (data: {data_loss:.3f}, reg: {reg_loss:.3f})"
-            if validating:
-                line += f", val_acc: {val_acc:.3f}, val_loss: {val_loss:.3f}"
-            print(line + f", lr: {rate:.6g}")
-        if patience is not None and best_epoch is not None and epoch - best_epoch >= patience:
-            break
-
         pre_update()
         for layer in trainable:
             optimizer.update_params(layer)
         post_update()
-        # Each update is a message to the browser: send about four a second, not one an epoch.
-        if bar is not None and epoch % 100 == 0 and time.perf_counter() - last_update > 0.25:
-            bar.value = epoch + 1
-            last_update = time.perf_counter()
+
+        validation = None
+        if validation_data is not None and (epoch % validate_every == 0 or epoch == epochs):
+            validation = evaluate(layers, *validation_data)  # the weights this epoch ends with
+            history["validation_epoch"].append(epoch)
+            history["validation_loss"].append(validation[0])
+            history["validation_accuracy"].append(validation[1])
+            score = validation[0] if monitor == "loss" else -validation[1]  # lower is better
+            if score < best_score:
+                best_score, best_epoch = score, epoch
+                if restore_best:
+                    best_parameters = [(layer.weights.copy(), layer.biases.copy()) for layer in trainable]
+        reporter.end_of_epoch(epoch, accuracy=acc, loss=loss, data_loss=float(data_loss),
+                              regularization_loss=reg_loss, validation=validation, learning_rate=rate)
+        if patience is not None and best_epoch is not None and epoch - best_epoch >= patience:
+            break
+    reporter.close()
     if validation_data is not None:
         history["best_epoch"] = best_epoch
     if restore_best and best_parameters is not None:
         for layer, (weights, biases) in zip(trainable, best_parameters):
             layer.weights[...] = weights
             layer.biases[...] = biases
-    if bar is not None:
-        bar.value = epochs
-        bar.bar_style = "success"
     return history

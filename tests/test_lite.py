@@ -426,7 +426,8 @@ NUMBER = re.compile(r"(acc|loss):? (\d+\.\d+)")
 # 0.151). numpy in WebAssembly has no BLAS and no SIMD kernels: its sums run in another order and
 # exp and log round differently in the last bit, so the browser is one more such run. The bounds
 # hold the whole measured spread: |accuracy change| <= 0.04 and |loss change| <= 0.1, and the
-# first line (epoch 0, before any step) and the learning rates must agree exactly.
+# learning rates (and a first line printed before any step, where a recording has one) must agree
+# exactly.
 MAX_ACC_CHANGE, MAX_LOSS_CHANGE = 0.04, 0.1
 
 

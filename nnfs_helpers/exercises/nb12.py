@@ -48,8 +48,8 @@ def _library_loops():
 
 
 def _library_evaluators():
-    """The code of the course's own evaluation: `nnfs_helpers.training.evaluate` and its scorer."""
-    functions = [training.evaluate, getattr(getattr(training, "_Scorer", None), "forward", None)]
+    """The code of the course's own evaluation: `nnfs_helpers.training.evaluate`."""
+    functions = [training.evaluate]
     return {code for code in map(_code_of, filter(None, functions)) if code is not None}
 
 
