@@ -76,8 +76,9 @@ def cache_root(name):
 
 def cached_venv(version, requirements, dest):
     """A fresh virtual environment at `dest` with Python `version` and `requirements` (pip
-    arguments; files named after -r or -c count by their content), copied from a cache keyed
-    by a hash of all of that, so it is built once per change of its pins. Returns its python.
+    arguments for one `pip install`, or a list of such lists for several, in order; files named
+    after -r or -c count by their content), copied from a cache keyed by a hash of all of that,
+    so it is built once per change of its pins. Returns its python.
 
     A copy, not the cached environment itself, so a test may install into it freely. Entry
     scripts keep the cached path in their first line: call tools as `python -m tool`."""
@@ -86,27 +87,60 @@ def cached_venv(version, requirements, dest):
 
     python = find_python(version)
     assert python, f"Python {version} is not on this machine"
+    steps = requirements if requirements and isinstance(requirements[0], (list, tuple)) else [requirements]
     full = run([python, "-c", "import sys; print(sys.version)"]).stdout.strip()
     parts = [full]
-    for i, item in enumerate(map(str, requirements)):
-        parts.append(item)
-        if i and str(requirements[i - 1]) in ("-r", "-c"):
-            parts.append(Path(item).read_text())
+    for step in steps:
+        for i, item in enumerate(map(str, step)):
+            parts.append(item)
+            if i and str(step[i - 1]) in ("-r", "-c"):
+                parts.append(_with_included(Path(item)))
+        parts.append("--")
+
+    def install(venv):
+        for step in steps:
+            pip_install(venv, *step)
+
     key = hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
     root = cache_root("venvs")
     dest = Path(dest)
     if root is None:
         venv = make_venv(python, dest)
-        pip_install(venv, *requirements)
+        install(venv)
         return venv
     cached = root / f"py{version}-{key}"
     if not (cached / "ready").exists():
         shutil.rmtree(cached, ignore_errors=True)
         venv = make_venv(python, cached)
-        pip_install(venv, *requirements)
+        install(venv)
         (cached / "ready").write_text(json.dumps(parts, indent=1))
     shutil.copytree(cached, dest, symlinks=True)
     return dest / "bin" / "python"
+
+
+def _with_included(path):
+    """The text of a requirements file followed by that of every file it includes (-r, -c)."""
+    import re
+
+    text = path.read_text()
+    for name in re.findall(r"^-[rc]\s+(\S+)", text, re.M):
+        text += _with_included(path.parent / name)
+    return text
+
+
+LOCK = ROOT / "requirements-lock.txt"
+TEST_LOCK = ROOT / "requirements-test-lock.txt"
+
+
+def learner_environment(*tools):
+    """cached_venv steps that install the learner's environment as the README does (the lock,
+    hashes required; the package comes after, with --no-deps), then the given test tools
+    (names) with what they need, at the versions of the test lock."""
+    steps = [["--require-hashes", "-r", LOCK]]
+    if tools:
+        locked = pins(TEST_LOCK)
+        steps.append(["-c", TEST_LOCK, *(f"{name}=={locked[name]}" for name in tools)])
+    return steps
 
 
 def pip_install(venv_python, *args, cwd=None):

@@ -5,10 +5,12 @@ docs/ follows one convention (the course's tools run with `.venv/bin/python` fro
 repository's root; only the lines that create an environment call `python3`), every file it
 names exists, and the commands that only read (`--check`, `--list`, `--hub`) run as written.
 
-Launch tier: in a fresh clone, the README's first-time command runs exactly as written, and
-its every-time command starts JupyterLab exactly as written with every package index and
-proxy made unreachable (it needs no network); as root, JupyterLab's refusal and the README's
-`--allow-root` advice are checked too.
+Launch tier: in a fresh clone, the README's first-time command runs exactly as written (the
+hashed lock with --require-hashes, then the package): the environment holds exactly the lock's
+versions, pip check finds nothing missing, and the package imports from the clone; its every-time
+command starts JupyterLab exactly as written with every package index and proxy made unreachable
+(it needs no network); as root, JupyterLab's refusal and the README's `--allow-root` advice are
+checked too.
 """
 
 import os
@@ -120,7 +122,7 @@ def test_the_readme_commands_work_as_written_and_the_every_day_one_needs_no_netw
     clone = tmp_path / "course"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     # The working tree as it is (the commit may lag behind while a change is being made).
-    for name in ("README.md", "requirements.txt", "pyproject.toml"):
+    for name in ("README.md", "requirements.txt", "requirements-lock.txt", "pyproject.toml"):
         shutil.copy(ROOT / name, clone / name)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH", "JUPYTER"))}
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
@@ -128,6 +130,17 @@ def test_the_readme_commands_work_as_written_and_the_every_day_one_needs_no_netw
                              capture_output=True, text=True, timeout=1200)
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     assert (clone / ".venv" / "bin" / "jupyter").exists()
+    python = clone / ".venv" / "bin" / "python"
+    imported = subprocess.run([python, "-c", "import nnfs_helpers, nnfs_helpers.network; print(nnfs_helpers.__file__)"],
+                              cwd=clone / "notebooks", env=env, capture_output=True, text=True)
+    assert imported.returncode == 0 and imported.stdout.startswith(str(clone / "nnfs_helpers")), imported.stderr
+    check = subprocess.run([python, "-m", "pip", "check"], env=env, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    from test_lock import installed_versions, lock_entries
+    installed = installed_versions(python)
+    wanted = {name: version for name, version, applies in lock_entries(clone / "requirements-lock.txt", python) if applies}
+    assert {name: installed.get(name) for name in wanted} == wanted, "the environment is not the lock's"
+    assert set(installed) - set(wanted) <= {"nnfs-helpers", "pip", "setuptools"}, set(installed) - set(wanted)
 
     # Every-day start with no network: no index, proxies pointing at a closed port.
     offline = {**env, "PIP_NO_INDEX": "1", "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",

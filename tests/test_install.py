@@ -1,9 +1,10 @@
 """A non-editable install (what Colab, Binder and a JupyterHub do) contains the whole course.
 
-The wheel is built from the repository and installed, with the runtime pins, into a fresh
-virtual environment; every module of nnfs_helpers is imported from it, and nbval runs
-notebooks 01 and 12 from a copy of notebooks/ outside the repository, so nothing can come
-from the source tree.
+The wheel is built from the repository and installed, as INSTRUCTORS.md's hub recipe does, with
+--no-deps into a fresh virtual environment made from the learner's lock (hashes required); pip
+check confirms the lock holds every dependency the wheel declares; every module of nnfs_helpers
+is imported from it, and nbval runs notebooks 01 and 12 from a copy of notebooks/ outside the
+repository, so nothing can come from the source tree.
 """
 
 import zipfile
@@ -32,14 +33,13 @@ def test_the_wheel_holds_every_module_and_data_file_of_the_package(wheel):
 
 @pytest.fixture(scope="module")
 def installed(wheel, tmp_path_factory):
-    """A fresh venv with the wheel (non-editable) and the course's runtime pins."""
-    requirements = launch_env.ROOT / "requirements.txt"
-    tools = launch_env.pins(launch_env.ROOT / "requirements-test.txt")
-    # The runtime pins and the test tools come from a cached environment; the wheel, with the
-    # dependencies it declares resolved against the pins, is installed afresh each time.
-    venv = launch_env.cached_venv("3.11", ["-r", requirements, f"nbval=={tools['nbval']}", f"pytest=={tools['pytest']}"],
+    """A fresh venv with the learner's lock and the wheel (non-editable)."""
+    # The locked environment and the test tools come from a cached environment; the wheel is
+    # installed afresh each time, with nothing but itself, as the hub recipe does.
+    venv = launch_env.cached_venv("3.11", launch_env.learner_environment("nbval", "pytest"),
                                   tmp_path_factory.mktemp("venv") / "env")
-    launch_env.pip_install(venv, "-c", requirements, str(wheel))
+    launch_env.pip_install(venv, "--no-deps", str(wheel))
+    launch_env.run([venv, "-m", "pip", "check"])
     return venv
 
 

@@ -2,7 +2,7 @@
 
 The lowest, 3.11, is the course's pinned environment: every other test runs on it. The newest,
 3.13, is what current installers and Linux distributions ship: a fresh venv of it gets the
-course's pins and the wheel built from the repository, and every notebook runs there with its
+learner's lock (hashes required) and the wheel built from the repository, and every notebook runs there with its
 recorded outputs compared (nbval, from a copy outside the repository). A version outside the
 range is refused by pip with a message that names the range.
 """
@@ -31,10 +31,9 @@ def test_the_claimed_range_starts_at_the_pinned_python():
 
 def test_every_notebook_reproduces_its_outputs_on_the_newest_python(tmp_path):
     wheel = launch_env.build_wheel(tmp_path / "wheel")
-    tools = launch_env.pins(launch_env.ROOT / "requirements-test.txt")
-    venv = launch_env.cached_venv(NEWEST, ["-r", launch_env.ROOT / "requirements.txt",
-                                           f"nbval=={tools['nbval']}", f"pytest=={tools['pytest']}"], tmp_path / "env")
+    venv = launch_env.cached_venv(NEWEST, launch_env.learner_environment("nbval", "pytest"), tmp_path / "env")
     launch_env.pip_install(venv, "--no-deps", str(wheel))
+    launch_env.run([venv, "-m", "pip", "check"])
     version = launch_env.run([venv, "-c", "import sys; print(sys.version_info[:2])"]).stdout.strip()
     assert version == str(tuple(int(p) for p in NEWEST.split("."))), version
     folder = tmp_path / "course"
