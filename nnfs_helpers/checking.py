@@ -6,15 +6,34 @@ right. A check never raises because of the learner's answer: wrong types, wrong
 shapes, NaN, exceptions and endless loops all become a message.
 
 Checks for each notebook live in `nnfs_helpers.exercises`.
+
+Every check follows one control flow, in this order:
+
+1. read the answer: call the learner's function with `call_learner` (or `quiet_call`) and turn
+   what it gave into numbers with `to_array`; anything unusable (not written yet, wrong type,
+   an exception, an endless loop) raises `LearnerError`, which `guarded` turns into the message;
+2. check its type and shape before any arithmetic, so that no diagnosis ever depends on the
+   text of NumPy's or Python's error messages (they change between releases): a failure is
+   read from the exception's type only (`LearnerError.kind`, `call_learner(hints=...)`);
+3. compare it with the right value (`compare`);
+4. if it differs, name the mistake: the first `Mistake` (a wrong formula's value, or a test on
+   the answer) that the answer matches;
+5. otherwise say "Not yet" with what was expected and what was given.
+
+A check of a function on a few cases, with the right value and the named mistakes of each
+case given as data, is one call of `check_cases`; a check of one value is a `value_check`.
+Checks that need more logic are code, written with the same helpers and in the same order.
 """
 
 import contextlib
+import copy
 import functools
 import html
 import io
 import signal
 import sys
 import threading
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
@@ -22,6 +41,7 @@ import numpy as np
 __all__ = [
     "CheckResult", "passed", "failed", "not_solved", "call_learner", "to_array",
     "compare", "guarded", "Mistake", "LearnerError", "NOT_SOLVED", "solution", "SolutionError",
+    "short", "quiet_call", "check_cases", "value_check",
 ]
 
 NOT_SOLVED = "Not solved yet"
@@ -91,9 +111,10 @@ def _time_limit(seconds):
 class LearnerError(Exception):
     """The learner's code could not give an answer; `str()` says why, for the learner."""
 
-    def __init__(self, message, unsolved=False):
+    def __init__(self, message, unsolved=False, kind=None):
         super().__init__(message)
         self.unsolved = unsolved
+        self.kind = kind  # the name of the exception the learner's code raised ("ValueError"), if any
 
 
 def call_learner(func, *args, timeout=None, name=None, context=None, hints=None, **kwargs):
@@ -107,9 +128,9 @@ def call_learner(func, *args, timeout=None, name=None, context=None, hints=None,
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     label = name or getattr(func, "__name__", "your function")
 
-    def failure(message, advice=""):
+    def failure(message, advice="", kind=None):
         message = f"{context}: {message}" if context else message
-        return LearnerError(f"{message.rstrip(' .')}. {advice}" if advice else message)
+        return LearnerError(f"{message.rstrip(' .')}. {advice}" if advice else message, kind=kind)
 
     if func is None or func is Ellipsis:
         raise LearnerError(f"`{label}` is not defined yet.", unsolved=True)
@@ -123,13 +144,24 @@ def call_learner(func, *args, timeout=None, name=None, context=None, hints=None,
     except NotImplementedError:
         raise LearnerError(f"`{label}` is not written yet.", unsolved=True) from None
     except Exception as exc:  # the learner's bug becomes a message, never a traceback
-        advice = (hints or {}).get(type(exc).__name__, "")
-        raise failure(f"`{label}` raised {type(exc).__name__}: {exc}", advice) from None
+        kind = type(exc).__name__
+        raise failure(f"`{label}` raised {kind}: {exc}", (hints or {}).get(kind, ""), kind) from None
 
 
-def _short(value, limit=60):
+def quiet_call(func, *args, **kwargs):
+    """`call_learner` with NumPy's warnings silenced (they would clutter the check's message)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return call_learner(func, *args, **kwargs)
+
+
+def short(value, limit=60):
+    """`repr(value)`, cut to `limit` characters, to quote a learner's value in a message."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_short = short
 
 
 def to_array(value, label="your answer"):
@@ -142,7 +174,9 @@ def to_array(value, label="your answer"):
     if isinstance(value, (str, bytes, dict, set)):
         raise LearnerError(f"{label} should be numbers, but it is a {type(value).__name__}: {_short(value)}.")
     try:
-        array = np.asarray(value, dtype=np.float64)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise LearnerError(
             f"{label} could not be read as an array of numbers ({_short(value)}). "
@@ -171,14 +205,24 @@ class Mistake:
         return wrong.shape == array.shape and bool(np.allclose(array, wrong, rtol=1e-4, atol=1e-6, equal_nan=True))
 
 
+def _as_mistake(mistake):
+    return mistake if isinstance(mistake, Mistake) else Mistake(*mistake)
+
+
 def compare(answer, expected, title, *, rtol=1e-5, atol=1e-6, mistakes=(), label="your answer",
             success="well done!"):
-    """Check `answer` against `expected` and diagnose the mistakes listed in `mistakes`."""
+    """Check `answer` against `expected` and diagnose the mistakes listed in `mistakes`
+    (`Mistake`s or (wrong value or test, message) pairs)."""
     try:
         array = to_array(answer, label)
     except LearnerError as problem:
         return _from_problem(title, problem)
+    mistakes = [_as_mistake(m) for m in mistakes]
     expected = np.asarray(expected, dtype=np.float64)
+    if expected.ndim == 0 and array.size == 1:
+        array = array.reshape(())
+    elif expected.ndim == 0 and not any(m.matches(array) for m in mistakes):
+        return failed(title, f"{label} should be one number, but it holds {array.size} values.")
     if array.shape != expected.shape:
         for mistake in mistakes:
             if mistake.matches(array):
@@ -195,6 +239,61 @@ def compare(answer, expected, title, *, rtol=1e-5, atol=1e-6, mistakes=(), label
         if mistake.matches(array):
             return failed(title, mistake.message)
     return failed(title, _value_hint(array, expected, label))
+
+
+def value_check(title, expected, mistakes=(), *, label="your answer", success="well done!",
+                rtol=1e-5, atol=1e-6, doc=None):
+    """A check of one value, as data: the right value and the named mistakes.
+
+    `mistakes` holds (wrong value or test on the answer, message) pairs. Returns the check
+    function (guarded), whose docstring is `doc`.
+    """
+    @guarded(title)
+    def check(answer):
+        return compare(answer, expected, title, rtol=rtol, atol=atol, mistakes=mistakes, label=label,
+                       success=success)
+
+    check.__doc__ = doc
+    return check
+
+
+def check_cases(title, func, cases, *, name, expected, mistakes=None, label=None,
+                success="well done!", rtol=1e-5, atol=1e-6, hints=None, inspect=None,
+                changed="Your function changed the arguments it was given. Compute the answer "
+                        "without modifying them."):
+    """Check the learner's function `func` on `cases`, the one runner of the value checks.
+
+    For each case (a tuple of arguments) in turn: call `func` on copies of the arguments (NumPy
+    warnings silenced, exceptions and endless loops made messages, `hints` keyed by exception
+    type); compare the answer with `expected(*case)`; if it differs, name the first matching
+    mistake of `mistakes(*case)` ((wrong value or test, message) pairs or `Mistake`s); then
+    `inspect(answer, *case)` may return a message about an answer that is right but made the
+    wrong way, and an argument changed in place fails with `changed`. The first failure is
+    returned; when every case passes, `passed(title, success)`. `label(*case)` names the
+    answer in messages.
+    """
+    for case in cases:
+        arguments = copy.deepcopy(tuple(case))
+        described = label(*case) if label else "your answer"
+        answer = quiet_call(func, *arguments, name=name, hints=hints,
+                            context=described if label else None)
+        result = compare(answer, expected(*case), title, rtol=rtol, atol=atol,
+                         mistakes=mistakes(*case) if mistakes else (), label=described)
+        if not result:
+            return result
+        problem = inspect(answer, *case) if inspect else None
+        if problem:
+            return failed(title, problem)
+        if not all(_same(a, b) for a, b in zip(arguments, case)):
+            return failed(title, changed)
+    return passed(title, success)
+
+
+def _same(a, b):
+    try:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+    except Exception:
+        return a == b
 
 
 def _shape_hint(got, want):

@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 from ..checking import (LearnerError, Mistake, call_learner, compare, failed, guarded, not_solved, passed,
-                        to_array)
+                        short, to_array)
 from ..network import (Activation_ReLU, Activation_Softmax_Loss_CategoricalCrossentropy, Layer_Dense,
                        Loss_CategoricalCrossentropy, Optimizer_Adam, accuracy)
 from ..quiz import Question, Quiz
@@ -29,11 +29,6 @@ from ..training import forward
 __all__ = ["check_training_loop", "check_evaluate", "check_accuracy_with_error", "quiz"]
 
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
-
-
-def _short(value, limit=60):
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _code_of(function):
@@ -392,7 +387,7 @@ def _call_evaluate(evaluate, layers, loss_activation, training, X, y, title):
     if returned is Ellipsis:
         raise LearnerError("`evaluate` returned `...`.", unsolved=True)
     if not isinstance(returned, (tuple, list)):
-        _fail(title, f"`evaluate` returned {_short(returned)} (a {type(returned).__name__}); it should "
+        _fail(title, f"`evaluate` returned {short(returned)} (a {type(returned).__name__}); it should "
                      "return two numbers, the loss and the accuracy: `return loss, acc`.")
     if len(returned) != 2:
         _fail(title, f"`evaluate` returned {len(returned)} values; it should return exactly two, the loss "
@@ -496,7 +491,7 @@ def check_accuracy_with_error(accuracy_with_error):
         if isinstance(returned, np.ndarray) and returned.shape == (2,):
             returned = tuple(returned)
         if not isinstance(returned, (tuple, list)) or len(returned) != 2:
-            return failed(title, f"`accuracy_with_error` returned {_short(returned)}; it should return two "
+            return failed(title, f"`accuracy_with_error` returned {short(returned)}; it should return two "
                                  "numbers, the accuracy and its standard error: `return acc, error`.")
         acc = _one_number(returned[0], "the returned accuracy")
         error = _one_number(returned[1], "the returned standard error")
