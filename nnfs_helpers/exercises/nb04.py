@@ -109,7 +109,7 @@ def _softmax_mistakes(logits):
 
 def _broadcast_hint(problem):
     text = str(problem)
-    if "broadcast" in text:
+    if problem.kind == "ValueError":  # the type, not NumPy's wording, which changes between releases
         return (f"{text}. This happens without keepdims=True: np.sum(..., axis=1) and np.max(..., axis=1) "
                 "give shape (n,), which cannot line up with an (n, 3) batch. Add keepdims=True to "
                 "keep them as (n, 1) columns.")

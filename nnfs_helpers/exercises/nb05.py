@@ -219,7 +219,7 @@ def _accuracy_answer(classification_accuracy, predictions, targets, label):
         answer = quiet_call(classification_accuracy, np.array(predictions, dtype=np.float64),
                              np.array(targets), name="classification_accuracy")
     except LearnerError as problem:
-        if problem.unsolved or "broadcast" not in str(problem):
+        if problem.unsolved or problem.kind != "ValueError":  # the type, not NumPy's wording
             raise
         targets = np.asarray(targets)
         hint = (" With one-hot targets (targets.ndim == 2), convert them to class indices first: "

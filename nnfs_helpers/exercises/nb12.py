@@ -354,11 +354,16 @@ def _call_evaluate(evaluate, layers, loss_activation, training, X, y, title):
         returned, library = _running(_library_evaluators(), lambda: call_learner(
             evaluate, layers, loss_activation, X, y, name="evaluate", timeout=TIMEOUT))
     except LearnerError as problem:
+        # Which arrays did not line up is read from the objects' state, never from NumPy's wording
+        # (it changes between releases): a ValueError with the loss's output still as long as the
+        # training data means stale probabilities; with it as long as `y`, a wrong axis.
         message = str(problem)
-        if "could not be broadcast" in message and "(3,)" in message:
+        output = getattr(loss_activation, "output", None)
+        stale = np.ndim(output) == 2 and len(output) != len(y)
+        if problem.kind == "ValueError" and not stale:
             _fail(title, message + " Your predictions have one entry per class, not one per sample: "
                                    "take `np.argmax(..., axis=1)`, across each row.")
-        if "could not be broadcast" in message:
+        if problem.kind == "ValueError":
             _fail(title, message + " The predictions and the labels have different lengths: are the "
                                    "probabilities left over from another data set (the training data, "
                                    "in `loss_activation.output`)? Compute them from the `X` you are given.")
