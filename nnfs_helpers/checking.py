@@ -257,36 +257,86 @@ def value_check(title, expected, mistakes=(), *, label="your answer", success="w
     return check
 
 
-def check_cases(title, func, cases, *, name, expected, mistakes=None, label=None,
-                success="well done!", rtol=1e-5, atol=1e-6, hints=None, inspect=None,
-                changed="Your function changed the arguments it was given. Compute the answer "
-                        "without modifying them."):
-    """Check the learner's function `func` on `cases`, the one runner of the value checks.
+def check_cases(title, func, cases, *, name, expected, mistakes=None, label=None, success="well done!",
+                rtol=1e-5, atol=1e-6, hints=None, inspect=None, together=None, shape_hint=None,
+                advice=None, arguments=None, changed="Your function changed the arguments it was given. Compute the "
+                                     "answer without modifying them."):
+    """Check the learner's function `func` on `cases`: the one runner of the value checks.
 
-    For each case (a tuple of arguments) in turn: call `func` on copies of the arguments (NumPy
-    warnings silenced, exceptions and endless loops made messages, `hints` keyed by exception
-    type); compare the answer with `expected(*case)`; if it differs, name the first matching
-    mistake of `mistakes(*case)` ((wrong value or test, message) pairs or `Mistake`s); then
-    `inspect(answer, *case)` may return a message about an answer that is right but made the
-    wrong way, and an argument changed in place fails with `changed`. The first failure is
-    returned; when every case passes, `passed(title, success)`. `label(*case)` names the
-    answer in messages.
+    The check is data: `cases` (tuples of arguments), `expected(*case)` (the right value) and
+    `mistakes(*case)` (the named mistakes of that case: (wrong value or test on the answer,
+    message) pairs or `Mistake`s), and `label(*case)`, how the answer is named in messages
+    (`arguments(*case)`, if given, picks the function's arguments out of a case).
+    For each case in turn, `func` is called on copies of the arguments (NumPy warnings
+    silenced; exceptions and endless loops become messages, with `hints` keyed by the
+    exception's type), its answer read as numbers and compared, and a wrong answer named
+    by the first mistake it matches. Then `inspect(answer, *case)` may return a message for
+    an answer that is right but made the wrong way, and an argument changed in place fails
+    with `changed`. The first failure is returned; when every case passes, `passed(title,
+    success)`.
+
+    With `together` (a label for all the answers), a mistake is named only when it explains
+    every case at once (the i-th mistake of each case, stacked): the answers are first
+    checked for the right shape (`shape_hint` says what the function should return), then
+    compared all together; an answer that no mistake explains is named by its first wrong
+    case (its right value not shown: that would give the function away), with `advice(*case)`.
     """
+    return guarded(title)(_run_cases)(title, func, cases, name, expected, mistakes, label, success, rtol, atol,
+                                      hints, inspect, together, shape_hint, advice, arguments, changed)
+
+
+def _run_cases(title, func, cases, name, expected, mistakes, label, success, rtol, atol, hints, inspect,
+               together, shape_hint, advice, arguments, changed):
+    answers = []
     for case in cases:
-        arguments = copy.deepcopy(tuple(case))
+        given = tuple(arguments(*case)) if arguments else tuple(case)
+        copies = copy.deepcopy(given)
         described = label(*case) if label else "your answer"
-        answer = quiet_call(func, *arguments, name=name, hints=hints,
-                            context=described if label else None)
-        result = compare(answer, expected(*case), title, rtol=rtol, atol=atol,
-                         mistakes=mistakes(*case) if mistakes else (), label=described)
+        answer = quiet_call(func, *copies, name=name, hints=hints, context=described if label else None)
+        want = np.asarray(expected(*case), dtype=np.float64)
+        if together is not None:
+            array = to_array(answer, described)
+            if array.shape != want.shape and not (want.ndim == 0 and array.size == 1):
+                return failed(title, f"{described} returned shape {array.shape}; it should return "
+                                     f"{shape_hint or f'shape {want.shape}'}.")
+            answers.append(array.reshape(want.shape))
+            result = passed(title)
+        else:
+            result = compare(answer, want, title, rtol=rtol, atol=atol,
+                             mistakes=mistakes(*case) if mistakes else (), label=described)
         if not result:
             return result
         problem = inspect(answer, *case) if inspect else None
         if problem:
             return failed(title, problem)
-        if not all(_same(a, b) for a, b in zip(arguments, case)):
+        if not all(_same(a, b) for a, b in zip(copies, given)):
             return failed(title, changed)
-    return passed(title, success)
+    if together is None:
+        return passed(title, success)
+    return _compare_together(title, cases, answers, expected, mistakes, label, together, success,
+                             rtol, atol, advice)
+
+
+def _compare_together(title, cases, answers, expected, mistakes, label, together, success, rtol, atol,
+                      advice):
+    wants = [np.asarray(expected(*case), dtype=np.float64) for case in cases]
+    if all(np.allclose(a, w, rtol=rtol, atol=atol) for a, w in zip(answers, wants)):
+        return passed(title, success)
+    per_case = [[_as_mistake(m) for m in mistakes(*case)] for case in cases] if mistakes else [[]]
+    for named in zip(*per_case):
+        if all(m.matches(a) for m, a in zip(named, answers)):
+            return failed(title, named[0].message)
+    # The first wrong case, without its right value: that would give a function's answer away.
+    case, got = next((c, a) for c, a, w in zip(cases, answers, wants) if not np.allclose(a, w, rtol=rtol, atol=atol))
+    extra = f" {advice(*case)}" if advice else ""
+    return failed(title, f"{together}: {label(*case) if label else 'your answer'} returned {_shown(got)}, "
+                         f"which is not right.{extra}")
+
+
+def _shown(values):
+    if values.size == 1:
+        return f"{values.item():.6g}"
+    return "(" + ", ".join(f"{x:.6g}" for x in values.ravel()) + ")"
 
 
 def _same(a, b):
