@@ -41,7 +41,7 @@ import numpy as np
 __all__ = [
     "CheckResult", "passed", "failed", "not_solved", "call_learner", "to_array",
     "compare", "guarded", "Mistake", "LearnerError", "NOT_SOLVED", "solution", "SolutionError",
-    "short", "quiet_call", "check_cases", "value_check",
+    "short", "quiet_call", "check_cases", "value_check", "require_answer",
 ]
 
 NOT_SOLVED = "Not solved yet"
@@ -164,13 +164,18 @@ def short(value, limit=60):
 _short = short
 
 
-def to_array(value, label="your answer"):
-    """Turn an answer into a float array or raise `LearnerError` saying what is wrong."""
+def require_answer(value, label, none=". Did you forget a `return`, or to assign the result?"):
+    """Raise `LearnerError` (not solved yet) if `value` is None or still `...`; `none` ends the
+    message for None."""
     if value is None:
-        raise LearnerError(f"{label} is None. Did you forget a `return`, or to assign the result?",
-                           unsolved=True)
+        raise LearnerError(f"{label} is None{none}", unsolved=True)
     if value is Ellipsis:
         raise LearnerError(f"{label} is still `...`.", unsolved=True)
+
+
+def to_array(value, label="your answer"):
+    """Turn an answer into a float array or raise `LearnerError` saying what is wrong."""
+    require_answer(value, label)
     if isinstance(value, (str, bytes, dict, set)):
         raise LearnerError(f"{label} should be numbers, but it is a {type(value).__name__}: {_short(value)}.")
     try:
@@ -241,18 +246,20 @@ def compare(answer, expected, title, *, rtol=1e-5, atol=1e-6, mistakes=(), label
     return failed(title, _value_hint(array, expected, label))
 
 
-def value_check(title, expected, mistakes=(), *, label="your answer", success="well done!",
+def value_check(name, title, expected, mistakes=(), *, label="your answer", success="well done!",
                 rtol=1e-5, atol=1e-6, doc=None):
     """A check of one value, as data: the right value and the named mistakes.
 
     `mistakes` holds (wrong value or test on the answer, message) pairs. Returns the check
-    function (guarded), whose docstring is `doc`.
+    function (guarded), named `name` in the module that calls this, with `doc` as docstring.
     """
     @guarded(title)
     def check(answer):
         return compare(answer, expected, title, rtol=rtol, atol=atol, mistakes=mistakes, label=label,
                        success=success)
 
+    check.__name__ = check.__qualname__ = name
+    check.__module__ = sys._getframe(1).f_globals["__name__"]
     check.__doc__ = doc
     return check
 

@@ -20,7 +20,7 @@ import types
 import numpy as np
 
 from ..checking import (LearnerError, Mistake, check_cases, failed, guarded, passed,
-                        to_array, value_check)
+                        require_answer, to_array, value_check)
 from ..quiz import Question, Quiz
 
 __all__ = ["check_neuron_output", "check_line_through_points", "check_output_change", "quiz",
@@ -182,10 +182,7 @@ def check_neuron_output(neuron_output):
 
 def _number(value, name):
     """One finite real number from the learner, or a LearnerError saying what is wrong."""
-    if value is Ellipsis:
-        raise LearnerError(f"`{name}` is still `...`.", unsolved=True)
-    if value is None:
-        raise LearnerError(f"`{name}` is None: give it a number.", unsolved=True)
+    require_answer(value, f"`{name}`", none=": give it a number.")
     if isinstance(value, bool):
         raise LearnerError(f"`{name}` is {value}, a True/False value: it should be a number.")
     if isinstance(value, (str, bytes)):
@@ -264,7 +261,7 @@ _B_BEFORE = _output_with(2, EXAMPLE_B[0][2])
 _B_AFTER = _output_with(2, 4.0)
 
 check_output_change = value_check(
-    "Exercise 3: how much does the output change?", _B_AFTER - _B_BEFORE, atol=1e-4, label="`output_change`",
+    "check_output_change", "Exercise 3: how much does the output change?", _B_AFTER - _B_BEFORE, atol=1e-4, label="`output_change`",
     mistakes=[
         (_B_AFTER, "That is the new output. Subtract the old output from it."),
         (_B_BEFORE, "That is the old output. Compute the output with the third input set to 4.0, "
