@@ -41,7 +41,7 @@ import numpy as np
 __all__ = [
     "CheckResult", "passed", "failed", "not_solved", "call_learner", "to_array",
     "compare", "guarded", "Mistake", "LearnerError", "NOT_SOLVED", "solution", "SolutionError",
-    "short", "quiet_call", "check_cases", "value_check", "require_answer",
+    "short", "quiet_call", "check_cases", "value_check", "require_given",
 ]
 
 NOT_SOLVED = "Not solved yet"
@@ -164,7 +164,7 @@ def short(value, limit=60):
 _short = short
 
 
-def require_answer(value, label, none=". Did you forget a `return`, or to assign the result?"):
+def require_given(value, label, none=". Did you forget a `return`, or to assign the result?"):
     """Raise `LearnerError` (not solved yet) if `value` is None or still `...`; `none` ends the
     message for None."""
     if value is None:
@@ -175,7 +175,7 @@ def require_answer(value, label, none=". Did you forget a `return`, or to assign
 
 def to_array(value, label="your answer"):
     """Turn an answer into a float array or raise `LearnerError` saying what is wrong."""
-    require_answer(value, label)
+    require_given(value, label)
     if isinstance(value, (str, bytes, dict, set)):
         raise LearnerError(f"{label} should be numbers, but it is a {type(value).__name__}: {_short(value)}.")
     try:

@@ -20,7 +20,7 @@ import types
 import numpy as np
 
 from ..checking import (LearnerError, Mistake, check_cases, failed, guarded, passed,
-                        require_answer, to_array, value_check)
+                        require_given, to_array, value_check)
 from ..quiz import Question, Quiz
 
 __all__ = ["check_neuron_output", "check_line_through_points", "check_output_change", "quiz",
@@ -182,7 +182,7 @@ def check_neuron_output(neuron_output):
 
 def _number(value, name):
     """One finite real number from the learner, or a LearnerError saying what is wrong."""
-    require_answer(value, f"`{name}`", none=": give it a number.")
+    require_given(value, f"`{name}`", none=": give it a number.")
     if isinstance(value, bool):
         raise LearnerError(f"`{name}` is {value}, a True/False value: it should be a number.")
     if isinstance(value, (str, bytes)):

@@ -17,7 +17,7 @@ import numbers
 import numpy as np
 
 from ..checking import (LearnerError, Mistake, call_learner, compare, failed, guarded, not_solved, passed,
-                        require_answer)
+                        require_given)
 from ..quiz import Question, Quiz
 from .nb01 import plain_python_problem
 
@@ -72,7 +72,7 @@ def _true_shape(nested):
 
 def _shape_of_answer(answer, label):
     """The learner's shape as a tuple of ints, or a LearnerError saying what is wrong with it."""
-    require_answer(answer, label, none=". Did you forget a `return`?")
+    require_given(answer, label, none=". Did you forget a `return`?")
     if isinstance(answer, bool):
         raise LearnerError(f"{label} is {answer}, a True/False value; a shape is a tuple of lengths.")
     if isinstance(answer, numbers.Integral):
