@@ -191,11 +191,15 @@ def to_array(value, label="your answer"):
 
 
 class Mistake:
-    """A typical wrong answer: the value it produces (or a test on the answer) and what to say."""
+    """A typical wrong answer: the value it produces (or a test on the answer) and what to say
+    (a text, or a function of the answer that returns it)."""
 
     def __init__(self, wrong, message):
         self.wrong = wrong
         self.message = message
+
+    def describe(self, array):
+        return self.message(array) if callable(self.message) else self.message
 
     def matches(self, array):
         if callable(self.wrong):
@@ -226,23 +230,21 @@ def compare(answer, expected, title, *, rtol=1e-5, atol=1e-6, mistakes=(), label
     expected = np.asarray(expected, dtype=np.float64)
     if expected.ndim == 0 and array.size == 1:
         array = array.reshape(())
-    elif expected.ndim == 0 and not any(m.matches(array) for m in mistakes):
+    right = array.shape == expected.shape and np.allclose(array, expected, rtol=rtol, atol=atol)
+    if right:
+        return passed(title, success)
+    named = next((m for m in mistakes if m.matches(array)), None)
+    if named is not None:
+        return failed(title, named.describe(array))
+    if array.shape != expected.shape and expected.ndim == 0:
         return failed(title, f"{label} should be one number, but it holds {array.size} values.")
     if array.shape != expected.shape:
-        for mistake in mistakes:
-            if mistake.matches(array):
-                return failed(title, mistake.message)
         return failed(title, f"{label} has shape {array.shape}, but the answer has shape {expected.shape}."
                       + _shape_hint(array.shape, expected.shape))
     if np.isnan(array).any() and not np.isnan(expected).any():
         return failed(title, f"{label} contains NaN (not a number). Look for 0/0, inf - inf or log of a negative number.")
     if np.isinf(array).any() and not np.isinf(expected).any():
         return failed(title, f"{label} contains infinity. Look for an overflow in np.exp, or log(0).")
-    if np.allclose(array, expected, rtol=rtol, atol=atol):
-        return passed(title, success)
-    for mistake in mistakes:
-        if mistake.matches(array):
-            return failed(title, mistake.message)
     return failed(title, _value_hint(array, expected, label))
 
 
@@ -266,20 +268,21 @@ def value_check(name, title, expected, mistakes=(), *, label="your answer", succ
 
 def check_cases(title, func, cases, *, name, expected, mistakes=None, label=None, success="well done!",
                 rtol=1e-5, atol=1e-6, hints=None, inspect=None, together=None, shape_hint=None,
-                advice=None, arguments=None, changed="Your function changed the arguments it was given. Compute the "
+                advice=None, arguments=None, read=None, changed="Your function changed the arguments it was given. Compute the "
                                      "answer without modifying them."):
     """Check the learner's function `func` on `cases`: the one runner of the value checks.
 
     The check is data: `cases` (tuples of arguments), `expected(*case)` (the right value) and
     `mistakes(*case)` (the named mistakes of that case: (wrong value or test on the answer,
     message) pairs or `Mistake`s), and `label(*case)`, how the answer is named in messages
-    (`arguments(*case)`, if given, picks the function's arguments out of a case).
+    (`arguments(*case)`, if given, picks the function's arguments out of a case, and
+    `read(answer, label)` turns an answer of several parts into numbers or raises LearnerError).
     For each case in turn, `func` is called on copies of the arguments (NumPy warnings
     silenced; exceptions and endless loops become messages, with `hints` keyed by the
     exception's type), its answer read as numbers and compared, and a wrong answer named
     by the first mistake it matches. Then `inspect(answer, *case)` may return a message for
     an answer that is right but made the wrong way, and an argument changed in place fails
-    with `changed`. The first failure is returned; when every case passes, `passed(title,
+    with `changed` (None: allowed). The first failure is returned; when every case passes, `passed(title,
     success)`.
 
     With `together` (a label for all the answers), a mistake is named only when it explains
@@ -289,17 +292,18 @@ def check_cases(title, func, cases, *, name, expected, mistakes=None, label=None
     case (its right value not shown: that would give the function away), with `advice(*case)`.
     """
     return guarded(title)(_run_cases)(title, func, cases, name, expected, mistakes, label, success, rtol, atol,
-                                      hints, inspect, together, shape_hint, advice, arguments, changed)
+                                      hints, inspect, together, shape_hint, advice, arguments, read, changed)
 
 
 def _run_cases(title, func, cases, name, expected, mistakes, label, success, rtol, atol, hints, inspect,
-               together, shape_hint, advice, arguments, changed):
+               together, shape_hint, advice, arguments, read, changed):
     answers = []
     for case in cases:
         given = tuple(arguments(*case)) if arguments else tuple(case)
         copies = copy.deepcopy(given)
         described = label(*case) if label else "your answer"
         answer = quiet_call(func, *copies, name=name, hints=hints, context=described if label else None)
+        answer = read(answer, described) if read else answer
         want = np.asarray(expected(*case), dtype=np.float64)
         if together is not None:
             array = to_array(answer, described)
@@ -316,7 +320,7 @@ def _run_cases(title, func, cases, name, expected, mistakes, label, success, rto
         problem = inspect(answer, *case) if inspect else None
         if problem:
             return failed(title, problem)
-        if not all(_same(a, b) for a, b in zip(copies, given)):
+        if changed and not all(_same(a, b) for a, b in zip(copies, given)):
             return failed(title, changed)
     if together is None:
         return passed(title, success)
@@ -332,7 +336,7 @@ def _compare_together(title, cases, answers, expected, mistakes, label, together
     per_case = [[_as_mistake(m) for m in mistakes(*case)] for case in cases] if mistakes else [[]]
     for named in zip(*per_case):
         if all(m.matches(a) for m, a in zip(named, answers)):
-            return failed(title, named[0].message)
+            return failed(title, named[0].describe(answers[0]))
     # The first wrong case, without its right value: that would give a function's answer away.
     case, got = next((c, a) for c, a, w in zip(cases, answers, wants) if not np.allclose(a, w, rtol=rtol, atol=atol))
     extra = f" {advice(*case)}" if advice else ""

@@ -16,8 +16,7 @@ import math
 
 import numpy as np
 
-from ..checking import (LearnerError, Mistake, call_learner, check_cases, compare, failed, guarded, passed,
-                        to_array)
+from ..checking import (LearnerError, check_cases, to_array)
 from ..quiz import Question, Quiz
 
 __all__ = ["check_central_difference", "check_gradient_step", "check_neuron_loss_gradients",
@@ -241,34 +240,19 @@ def _unpack_gradients(answer, described):
     return list(dweights) + [dbias.item()]
 
 
-@guarded("Exercise 3: the gradient of one neuron's loss")
 def check_neuron_loss_gradients(neuron_loss_gradients):
     """Check `neuron_loss_gradients(inputs, weights, bias)` on three neurons."""
-    title = "Exercise 3: the gradient of one neuron's loss"
-    answers = []
-    for inputs, weights, bias in NEURON_CASES:
-        described = f"neuron_loss_gradients({inputs}, {weights}, {bias})"
-        arrays = (np.array(inputs), np.array(weights))
-        answer = call_learner(neuron_loss_gradients, arrays[0], arrays[1], bias,
-                              name="neuron_loss_gradients", context=described)
-        answers.append(_unpack_gradients(answer, described))
-        if not (np.array_equal(arrays[0], inputs) and np.array_equal(arrays[1], weights)):
-            return failed(title, "Your function changed the `inputs` or `weights` arrays it was given "
-                                 "(an in-place update such as `weights -= ...`?). Only compute the gradient.")
-    variants = [_neuron_variants(*case) for case in NEURON_CASES]
-    expected = np.array([v["right"] for v in variants])
-    answers = np.array(answers)
-    # Diagnose case by case: a slip may show in only one of the neurons.
-    for index, ((inputs, weights, bias), variant) in enumerate(zip(NEURON_CASES, variants)):
-        if np.allclose(answers[index], expected[index], rtol=1e-6, atol=1e-8):
-            continue
-        mistakes = [Mistake(variant[key], message) for key, message in _NEURON_MESSAGES.items()]
-        result = compare(answers[index], expected[index], title, rtol=1e-6, atol=1e-8,
-                         mistakes=mistakes, label=f"[dweights..., dbias] for inputs={inputs}")
-        if not result:
-            return result
-    return passed(title, "right for all three neurons, including the one whose ReLU is off "
-                         "(every gradient 0 there).")
+    return check_cases(
+        "Exercise 3: the gradient of one neuron's loss", neuron_loss_gradients, NEURON_CASES,
+        name="neuron_loss_gradients", rtol=1e-6, atol=1e-8,
+        arguments=lambda inputs, weights, bias: (np.array(inputs), np.array(weights), bias),
+        label=lambda inputs, weights, bias: f"neuron_loss_gradients({inputs}, {weights}, {bias})",
+        read=_unpack_gradients,
+        expected=lambda *case: _neuron_variants(*case)["right"],
+        mistakes=lambda *case: [(_neuron_variants(*case)[key], message) for key, message in _NEURON_MESSAGES.items()],
+        changed="Your function changed the `inputs` or `weights` arrays it was given "
+                "(an in-place update such as `weights -= ...`?). Only compute the gradient.",
+        success="right for all three neurons, including the one whose ReLU is off (every gradient 0 there).")
 
 
 # --- Quiz ----------------------------------------------------------------------------------
