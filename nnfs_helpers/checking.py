@@ -6,15 +6,34 @@ right. A check never raises because of the learner's answer: wrong types, wrong
 shapes, NaN, exceptions and endless loops all become a message.
 
 Checks for each notebook live in `nnfs_helpers.exercises`.
+
+Every check follows one control flow, in this order:
+
+1. read the answer: call the learner's function with `call_learner` (or `quiet_call`) and turn
+   what it gave into numbers with `to_array`; anything unusable (not written yet, wrong type,
+   an exception, an endless loop) raises `LearnerError`, which `guarded` turns into the message;
+2. check its type and shape before any arithmetic, so that no diagnosis ever depends on the
+   text of NumPy's or Python's error messages (they change between releases): a failure is
+   read from the exception's type only (`LearnerError.kind`, `call_learner(hints=...)`);
+3. compare it with the right value (`compare`);
+4. if it differs, name the mistake: the first `Mistake` (a wrong formula's value, or a test on
+   the answer) that the answer matches;
+5. otherwise say "Not yet" with what was expected and what was given.
+
+A check of a function on a few cases, with the right value and the named mistakes of each
+case given as data, is one call of `check_cases`; a check of one value is a `value_check`.
+Checks that need more logic are code, written with the same helpers and in the same order.
 """
 
 import contextlib
+import copy
 import functools
 import html
 import io
 import signal
 import sys
 import threading
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
@@ -22,6 +41,7 @@ import numpy as np
 __all__ = [
     "CheckResult", "passed", "failed", "not_solved", "call_learner", "to_array",
     "compare", "guarded", "Mistake", "LearnerError", "NOT_SOLVED", "solution", "SolutionError",
+    "short", "quiet_call", "check_cases", "value_check", "require_given",
 ]
 
 NOT_SOLVED = "Not solved yet"
@@ -91,9 +111,10 @@ def _time_limit(seconds):
 class LearnerError(Exception):
     """The learner's code could not give an answer; `str()` says why, for the learner."""
 
-    def __init__(self, message, unsolved=False):
+    def __init__(self, message, unsolved=False, kind=None):
         super().__init__(message)
         self.unsolved = unsolved
+        self.kind = kind  # the name of the exception the learner's code raised ("ValueError"), if any
 
 
 def call_learner(func, *args, timeout=None, name=None, context=None, hints=None, **kwargs):
@@ -107,9 +128,9 @@ def call_learner(func, *args, timeout=None, name=None, context=None, hints=None,
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     label = name or getattr(func, "__name__", "your function")
 
-    def failure(message, advice=""):
+    def failure(message, advice="", kind=None):
         message = f"{context}: {message}" if context else message
-        return LearnerError(f"{message.rstrip(' .')}. {advice}" if advice else message)
+        return LearnerError(f"{message.rstrip(' .')}. {advice}" if advice else message, kind=kind)
 
     if func is None or func is Ellipsis:
         raise LearnerError(f"`{label}` is not defined yet.", unsolved=True)
@@ -123,26 +144,44 @@ def call_learner(func, *args, timeout=None, name=None, context=None, hints=None,
     except NotImplementedError:
         raise LearnerError(f"`{label}` is not written yet.", unsolved=True) from None
     except Exception as exc:  # the learner's bug becomes a message, never a traceback
-        advice = (hints or {}).get(type(exc).__name__, "")
-        raise failure(f"`{label}` raised {type(exc).__name__}: {exc}", advice) from None
+        kind = type(exc).__name__
+        raise failure(f"`{label}` raised {kind}: {exc}", (hints or {}).get(kind, ""), kind) from None
 
 
-def _short(value, limit=60):
+def quiet_call(func, *args, **kwargs):
+    """`call_learner` with NumPy's warnings silenced (they would clutter the check's message)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return call_learner(func, *args, **kwargs)
+
+
+def short(value, limit=60):
+    """`repr(value)`, cut to `limit` characters, to quote a learner's value in a message."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def to_array(value, label="your answer"):
-    """Turn an answer into a float array or raise `LearnerError` saying what is wrong."""
+_short = short
+
+
+def require_given(value, label, none=". Did you forget a `return`, or to assign the result?"):
+    """Raise `LearnerError` (not solved yet) if `value` is None or still `...`; `none` ends the
+    message for None."""
     if value is None:
-        raise LearnerError(f"{label} is None. Did you forget a `return`, or to assign the result?",
-                           unsolved=True)
+        raise LearnerError(f"{label} is None{none}", unsolved=True)
     if value is Ellipsis:
         raise LearnerError(f"{label} is still `...`.", unsolved=True)
+
+
+def to_array(value, label="your answer"):
+    """Turn an answer into a float array or raise `LearnerError` saying what is wrong."""
+    require_given(value, label)
     if isinstance(value, (str, bytes, dict, set)):
         raise LearnerError(f"{label} should be numbers, but it is a {type(value).__name__}: {_short(value)}.")
     try:
-        array = np.asarray(value, dtype=np.float64)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise LearnerError(
             f"{label} could not be read as an array of numbers ({_short(value)}). "
@@ -152,11 +191,15 @@ def to_array(value, label="your answer"):
 
 
 class Mistake:
-    """A typical wrong answer: the value it produces (or a test on the answer) and what to say."""
+    """A typical wrong answer: the value it produces (or a test on the answer) and what to say
+    (a text, or a function of the answer that returns it)."""
 
     def __init__(self, wrong, message):
         self.wrong = wrong
         self.message = message
+
+    def describe(self, array):
+        return self.message(array) if callable(self.message) else self.message
 
     def matches(self, array):
         if callable(self.wrong):
@@ -171,30 +214,147 @@ class Mistake:
         return wrong.shape == array.shape and bool(np.allclose(array, wrong, rtol=1e-4, atol=1e-6, equal_nan=True))
 
 
+def _as_mistake(mistake):
+    return mistake if isinstance(mistake, Mistake) else Mistake(*mistake)
+
+
 def compare(answer, expected, title, *, rtol=1e-5, atol=1e-6, mistakes=(), label="your answer",
             success="well done!"):
-    """Check `answer` against `expected` and diagnose the mistakes listed in `mistakes`."""
+    """Check `answer` against `expected` and diagnose the mistakes listed in `mistakes`
+    (`Mistake`s or (wrong value or test, message) pairs)."""
     try:
         array = to_array(answer, label)
     except LearnerError as problem:
         return _from_problem(title, problem)
+    mistakes = [_as_mistake(m) for m in mistakes]
     expected = np.asarray(expected, dtype=np.float64)
+    if expected.ndim == 0 and array.size == 1:
+        array = array.reshape(())
+    right = array.shape == expected.shape and np.allclose(array, expected, rtol=rtol, atol=atol)
+    if right:
+        return passed(title, success)
+    named = next((m for m in mistakes if m.matches(array)), None)
+    if named is not None:
+        return failed(title, named.describe(array))
+    if array.shape != expected.shape and expected.ndim == 0:
+        return failed(title, f"{label} should be one number, but it holds {array.size} values.")
     if array.shape != expected.shape:
-        for mistake in mistakes:
-            if mistake.matches(array):
-                return failed(title, mistake.message)
         return failed(title, f"{label} has shape {array.shape}, but the answer has shape {expected.shape}."
                       + _shape_hint(array.shape, expected.shape))
     if np.isnan(array).any() and not np.isnan(expected).any():
         return failed(title, f"{label} contains NaN (not a number). Look for 0/0, inf - inf or log of a negative number.")
     if np.isinf(array).any() and not np.isinf(expected).any():
         return failed(title, f"{label} contains infinity. Look for an overflow in np.exp, or log(0).")
-    if np.allclose(array, expected, rtol=rtol, atol=atol):
-        return passed(title, success)
-    for mistake in mistakes:
-        if mistake.matches(array):
-            return failed(title, mistake.message)
     return failed(title, _value_hint(array, expected, label))
+
+
+def value_check(name, title, expected, mistakes=(), *, label="your answer", success="well done!",
+                rtol=1e-5, atol=1e-6, doc=None):
+    """A check of one value, as data: the right value and the named mistakes.
+
+    `mistakes` holds (wrong value or test on the answer, message) pairs. Returns the check
+    function (guarded), named `name` in the module that calls this, with `doc` as docstring.
+    """
+    @guarded(title)
+    def check(answer):
+        return compare(answer, expected, title, rtol=rtol, atol=atol, mistakes=mistakes, label=label,
+                       success=success)
+
+    check.__name__ = check.__qualname__ = name
+    check.__module__ = sys._getframe(1).f_globals["__name__"]
+    check.__doc__ = doc
+    return check
+
+
+def check_cases(title, func, cases, *, name, expected, mistakes=None, label=None, success="well done!",
+                rtol=1e-5, atol=1e-6, hints=None, inspect=None, together=None, shape_hint=None,
+                advice=None, arguments=None, read=None, changed="Your function changed the arguments it was given. Compute the "
+                                     "answer without modifying them."):
+    """Check the learner's function `func` on `cases`: the one runner of the value checks.
+
+    The check is data: `cases` (tuples of arguments), `expected(*case)` (the right value) and
+    `mistakes(*case)` (the named mistakes of that case: (wrong value or test on the answer,
+    message) pairs or `Mistake`s), and `label(*case)`, how the answer is named in messages
+    (`arguments(*case)`, if given, picks the function's arguments out of a case, and
+    `read(answer, label)` turns an answer of several parts into numbers or raises LearnerError).
+    For each case in turn, `func` is called on copies of the arguments (NumPy warnings
+    silenced; exceptions and endless loops become messages, with `hints` keyed by the
+    exception's type), its answer read as numbers and compared, and a wrong answer named
+    by the first mistake it matches. Then `inspect(answer, *case)` may return a message for
+    an answer that is right but made the wrong way, and an argument changed in place fails
+    with `changed` (None: allowed). The first failure is returned; when every case passes, `passed(title,
+    success)`.
+
+    With `together` (a label for all the answers), a mistake is named only when it explains
+    every case at once (the i-th mistake of each case, stacked): the answers are first
+    checked for the right shape (`shape_hint` says what the function should return), then
+    compared all together; an answer that no mistake explains is named by its first wrong
+    case (its right value not shown: that would give the function away), with `advice(*case)`.
+    """
+    return guarded(title)(_run_cases)(title, func, cases, name, expected, mistakes, label, success, rtol, atol,
+                                      hints, inspect, together, shape_hint, advice, arguments, read, changed)
+
+
+def _run_cases(title, func, cases, name, expected, mistakes, label, success, rtol, atol, hints, inspect,
+               together, shape_hint, advice, arguments, read, changed):
+    answers = []
+    for case in cases:
+        given = tuple(arguments(*case)) if arguments else tuple(case)
+        copies = copy.deepcopy(given)
+        described = label(*case) if label else "your answer"
+        answer = quiet_call(func, *copies, name=name, hints=hints, context=described if label else None)
+        answer = read(answer, described) if read else answer
+        want = np.asarray(expected(*case), dtype=np.float64)
+        if together is not None:
+            array = to_array(answer, described)
+            if array.shape != want.shape and not (want.ndim == 0 and array.size == 1):
+                return failed(title, f"{described} returned shape {array.shape}; it should return "
+                                     f"{shape_hint or f'shape {want.shape}'}.")
+            answers.append(array.reshape(want.shape))
+            result = passed(title)
+        else:
+            result = compare(answer, want, title, rtol=rtol, atol=atol,
+                             mistakes=mistakes(*case) if mistakes else (), label=described)
+        if not result:
+            return result
+        problem = inspect(answer, *case) if inspect else None
+        if problem:
+            return failed(title, problem)
+        if changed and not all(_same(a, b) for a, b in zip(copies, given)):
+            return failed(title, changed)
+    if together is None:
+        return passed(title, success)
+    return _compare_together(title, cases, answers, expected, mistakes, label, together, success,
+                             rtol, atol, advice)
+
+
+def _compare_together(title, cases, answers, expected, mistakes, label, together, success, rtol, atol,
+                      advice):
+    wants = [np.asarray(expected(*case), dtype=np.float64) for case in cases]
+    if all(np.allclose(a, w, rtol=rtol, atol=atol) for a, w in zip(answers, wants)):
+        return passed(title, success)
+    per_case = [[_as_mistake(m) for m in mistakes(*case)] for case in cases] if mistakes else [[]]
+    for named in zip(*per_case):
+        if all(m.matches(a) for m, a in zip(named, answers)):
+            return failed(title, named[0].describe(answers[0]))
+    # The first wrong case, without its right value: that would give a function's answer away.
+    case, got = next((c, a) for c, a, w in zip(cases, answers, wants) if not np.allclose(a, w, rtol=rtol, atol=atol))
+    extra = f" {advice(*case)}" if advice else ""
+    return failed(title, f"{together}: {label(*case) if label else 'your answer'} returned {_shown(got)}, "
+                         f"which is not right.{extra}")
+
+
+def _shown(values):
+    if values.size == 1:
+        return f"{values.item():.6g}"
+    return "(" + ", ".join(f"{x:.6g}" for x in values.ravel()) + ")"
+
+
+def _same(a, b):
+    try:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+    except Exception:
+        return a == b
 
 
 def _shape_hint(got, want):

@@ -120,3 +120,73 @@ def test_guarded_never_raises():
 
 def test_to_array_reads_nested_lists():
     np.testing.assert_array_equal(to_array([[1, 2], [3, 4]]), [[1.0, 2.0], [3.0, 4.0]])
+
+
+# --- The one runner of the value checks: check_cases and value_check ---------------------------
+
+from nnfs_helpers.checking import check_cases, value_check  # noqa: E402
+
+# A check as data: cases, the right value and the named mistakes of each case.
+SUM_CASES = [([1.0, 2.0], 3.0), ([4.0, -1.0, 0.5], 10.0)]
+
+
+def run_sum_check(func, **options):
+    return check_cases(
+        TITLE, func, SUM_CASES, name="weighted_sum",
+        label=lambda values, weight: f"weighted_sum({values}, {weight:g})",
+        expected=lambda values, weight: weight * sum(values),
+        mistakes=lambda values, weight: [(sum(values), "You forgot the weight."),
+                                         (weight + sum(values), "The weight multiplies the sum.")],
+        hints={"TypeError": "Add numbers, not lists."}, success="right on both cases.", **options)
+
+
+def test_check_cases_passes_the_right_function_with_its_success_text():
+    result = run_sum_check(lambda values, weight: weight * sum(values))
+    assert result and result.message == "right on both cases."
+
+
+@pytest.mark.parametrize("func, phrase", [
+    (lambda values, weight: sum(values), "forgot the weight"),
+    (lambda values, weight: weight + sum(values), "multiplies the sum"),
+    (lambda values, weight: weight * sum(values) + 1, "should be"),          # no named mistake: expected vs got
+    (lambda values, weight: [weight * v for v in values], "should be one number"),
+    (lambda values, weight: values + weight, "Add numbers, not lists"),       # hint by the exception's type
+    (lambda values, weight: None, NOT_SOLVED),
+    (None, NOT_SOLVED),
+    ("sum", "expected a function"),
+    (lambda values, weight: values.append(0) or weight * sum(values[:-1]), "changed the arguments"),
+])
+def test_check_cases_names_each_kind_of_wrong_answer(func, phrase):
+    result = run_sum_check(func)
+    assert not result and phrase in str(result), result
+
+
+def test_check_cases_names_the_case_that_fails():
+    # Right on the first case only: the second case's label is in the message.
+    result = run_sum_check(lambda values, weight: 6.0 if weight == 2.0 else 0.0)
+    assert not result and "weighted_sum([1.0, 2.0]" in result.message, result
+
+
+def test_check_cases_together_names_a_mistake_only_when_it_explains_every_case():
+    def check(func):
+        return run_sum_check(func, together="your sums", shape_hint="one number")
+
+    assert check(lambda values, weight: weight * sum(values))
+    assert "forgot the weight" in check(lambda values, weight: sum(values)).message
+    # Forgetting the weight in one case only is not that mistake; the first wrong case is named,
+    # and its right value is not given away.
+    mixed = check(lambda values, weight: sum(values) if weight == 10.0 else weight * sum(values))
+    assert not mixed and "forgot the weight" not in mixed.message and "not right" in mixed.message
+    assert "35" not in mixed.message
+    assert "should return one number" in check(lambda values, weight: [1.0, 2.0]).message
+
+
+def test_value_check_is_a_named_check_made_of_data():
+    check = value_check("check_half", TITLE, 0.5, [(2.0, "That is the inverse."), (-0.5, "Wrong sign.")],
+                        label="`half`", success="one half.", doc="Half of one.")
+    assert check.__name__ == "check_half" and check.__module__ == __name__ and check.__doc__ == "Half of one."
+    assert check(0.5).message == "one half." and check([0.5])
+    assert check(2).message == "That is the inverse." and check(-0.5).message == "Wrong sign."
+    assert "should be 0.5" in check(0.7).message
+    assert "one number" in check([0.5, 0.5]).message
+    assert not check("half") and NOT_SOLVED in str(check(...))

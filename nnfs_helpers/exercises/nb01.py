@@ -13,15 +13,14 @@ Every check returns a `CheckResult` and never raises because of the learner's an
 """
 
 import builtins
-import copy
 import math
 import numbers
 import types
 
 import numpy as np
 
-from ..checking import (LearnerError, Mistake, call_learner, compare, failed, guarded, passed,
-                        to_array)
+from ..checking import (LearnerError, Mistake, check_cases, failed, guarded, passed,
+                        require_given, to_array, value_check)
 from ..quiz import Question, Quiz
 
 __all__ = ["check_neuron_output", "check_line_through_points", "check_output_change", "quiz",
@@ -145,6 +144,19 @@ def _neuron_mistakes(inputs, weights, bias):
 _LOOP_TASK = "multiply and add in a `for` loop over `zip(inputs, weights)` (or with `sum(...)`)"
 
 
+_NEURON_HINTS = {"IndexError": "Your function seems to expect a fixed number of inputs. "
+                                "It must work for any number: loop over `zip(inputs, weights)`."}
+
+
+def _neuron_mistakes_any_length(inputs, weights, bias):
+    """The named mistakes, and for a neuron of other than three inputs, using exactly three."""
+    first_three = [] if len(inputs) == 3 else [(
+        _weighted_sum(inputs[:3], weights[:3]) + bias,
+        "Your function uses exactly three inputs. It must work for any number of "
+        "inputs: loop over `zip(inputs, weights)`.")]
+    return first_three + _neuron_mistakes(inputs, weights, bias)
+
+
 @guarded("Exercise 1: neuron_output")
 def check_neuron_output(neuron_output):
     """Check `neuron_output(inputs, weights, bias)` on examples A and B and a two-input case."""
@@ -152,43 +164,25 @@ def check_neuron_output(neuron_output):
     numpy_problem = plain_python_problem(neuron_output, name="Your `neuron_output`", task=_LOOP_TASK)
     if numpy_problem:
         return failed(title, numpy_problem)
-    for index, (inputs, weights, bias) in enumerate((EXAMPLE_A, EXAMPLE_B, EXAMPLE_C)):
-        given = (list(inputs), list(weights), bias)
-        arguments = copy.deepcopy(given)
-        described = f"inputs={inputs}, weights={weights}, bias={bias}"
-        answer = call_learner(neuron_output, *arguments, name="neuron_output", context=f"with {described}",
-                              hints={"IndexError": "Your function seems to expect a fixed number of inputs. "
-                                                   "It must work for any number: loop over `zip(inputs, weights)`."})
-        expected = _weighted_sum(inputs, weights) + bias
-        mistakes = _neuron_mistakes(inputs, weights, bias)
-        if index > 0 and len(inputs) != 3:
-            first_three = _weighted_sum(inputs[:3], weights[:3]) + bias
-            mistakes.insert(0, Mistake(first_three, (
-                "Your function uses exactly three inputs. It must work for any number of "
-                "inputs: loop over `zip(inputs, weights)`.")))
-        result = compare(answer, expected, title, mistakes=mistakes,
-                         label=f"neuron_output({described})")
-        if not result:
-            return result
-        if list(arguments) != list(given):
-            return failed(title, "Your function changed the lists it was given. Compute the output "
-                                 "without modifying `inputs` or `weights`.")
-        numpy_problem = plain_python_problem(neuron_output, answer, name="Your `neuron_output`",
-                                             task=_LOOP_TASK)
-        if numpy_problem:
-            return failed(title, numpy_problem)
-    return passed(title, "right for examples A and B and for a two-input neuron. "
-                         "That loop is exactly what np.dot does for you.")
+    return check_cases(
+        title, neuron_output, [EXAMPLE_A, EXAMPLE_B, EXAMPLE_C], name="neuron_output", hints=_NEURON_HINTS,
+        arguments=lambda inputs, weights, bias: (list(inputs), list(weights), bias),
+        label=lambda inputs, weights, bias: f"neuron_output(inputs={inputs}, weights={weights}, bias={bias})",
+        expected=lambda inputs, weights, bias: _weighted_sum(inputs, weights) + bias,
+        mistakes=_neuron_mistakes_any_length,
+        inspect=lambda answer, *case: plain_python_problem(neuron_output, answer, name="Your `neuron_output`",
+                                                           task=_LOOP_TASK),
+        changed="Your function changed the lists it was given. Compute the output "
+                "without modifying `inputs` or `weights`.",
+        success="right for examples A and B and for a two-input neuron. "
+                "That loop is exactly what np.dot does for you.")
 
 
 # --- Exercise 2 --------------------------------------------------------------------------
 
 def _number(value, name):
     """One finite real number from the learner, or a LearnerError saying what is wrong."""
-    if value is Ellipsis:
-        raise LearnerError(f"`{name}` is still `...`.", unsolved=True)
-    if value is None:
-        raise LearnerError(f"`{name}` is None: give it a number.", unsolved=True)
+    require_given(value, f"`{name}`", none=": give it a number.")
     if isinstance(value, bool):
         raise LearnerError(f"`{name}` is {value}, a True/False value: it should be a number.")
     if isinstance(value, (str, bytes)):
@@ -255,42 +249,34 @@ def check_line_through_points(weight, bias):
 
 # --- Exercise 3 --------------------------------------------------------------------------
 
-@guarded("Exercise 3: how much does the output change?")
-def check_output_change(output_change):
-    """Example B's output after its third input goes from 3.0 to 4.0, minus the output before."""
-    title = "Exercise 3: how much does the output change?"
+def _output_with(index, value):
+    """Example B's output with input `index` set to `value`."""
     inputs, weights, bias = EXAMPLE_B
-    before = _weighted_sum(inputs, weights) + bias
+    changed = list(inputs)
+    changed[index] = value
+    return _weighted_sum(changed, weights) + bias
 
-    def output_with(index, value):
-        changed = list(inputs)
-        changed[index] = value
-        return _weighted_sum(changed, weights) + bias
 
-    after = output_with(2, 4.0)
-    if isinstance(output_change, (list, tuple, np.ndarray)):
-        array = to_array(output_change, "`output_change`")
-        if array.size != 1:
-            return failed(title, "`output_change` should be one number: the new output minus the old "
-                                 f"output, but it holds {array.size} values.")
-        output_change = array.reshape(())
-    mistakes = [
-        Mistake(after, "That is the new output. Subtract the old output from it."),
-        Mistake(before, "That is the old output. Compute the output with the third input set to 4.0, "
-                        "then subtract the old output."),
-        Mistake(before - after, "Wrong sign: compute new output minus old output."),
-        Mistake(1.0, "1.0 is how much the input changed (and also the weight of the fourth input). "
-                     "Change the third input, index 2, and see how much the output changes."),
-        Mistake(output_with(3, 4.0) - before, "You changed the fourth input (index 3). The third input "
-                                              "has index 2, because Python counts from 0."),
-        Mistake(output_with(1, 4.0) - before, "You changed the second input (index 1). The third input "
-                                              "has index 2."),
-    ]
-    return compare(output_change, after - before, title, atol=1e-4, mistakes=mistakes,
-                   label="`output_change`",
-                   success="the output changes by exactly the third weight. The bias cancels, "
-                           "and each weight is the slope of the output along its own input.")
+_B_BEFORE = _output_with(2, EXAMPLE_B[0][2])
+_B_AFTER = _output_with(2, 4.0)
 
+check_output_change = value_check(
+    "check_output_change", "Exercise 3: how much does the output change?", _B_AFTER - _B_BEFORE, atol=1e-4, label="`output_change`",
+    mistakes=[
+        (_B_AFTER, "That is the new output. Subtract the old output from it."),
+        (_B_BEFORE, "That is the old output. Compute the output with the third input set to 4.0, "
+                    "then subtract the old output."),
+        (_B_BEFORE - _B_AFTER, "Wrong sign: compute new output minus old output."),
+        (1.0, "1.0 is how much the input changed (and also the weight of the fourth input). "
+              "Change the third input, index 2, and see how much the output changes."),
+        (_output_with(3, 4.0) - _B_BEFORE, "You changed the fourth input (index 3). The third input "
+                                           "has index 2, because Python counts from 0."),
+        (_output_with(1, 4.0) - _B_BEFORE, "You changed the second input (index 1). The third input "
+                                           "has index 2."),
+    ],
+    success="the output changes by exactly the third weight. The bias cancels, "
+            "and each weight is the slope of the output along its own input.",
+    doc="Example B's output after its third input goes from 3.0 to 4.0, minus the output before.")
 
 
 # --- Quiz --------------------------------------------------------------------------------

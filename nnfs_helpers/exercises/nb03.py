@@ -163,12 +163,27 @@ def _shape_of(answer):
         return None
 
 
-def _hint_for_exception(problem, extra):
-    text = str(problem)
-    for clue, hint in extra:
-        if clue in text:
-            return f"{text.rstrip('.')}. {hint}"
-    return text
+# Read from the type of the exception only: NumPy's wording of its errors changes between releases.
+_SIGMOID_ERROR_HINTS = {
+    "TypeError": "`math.exp` works on one number only: use `np.exp`, which works on arrays.",
+    "ValueError": "An `if` on a whole array is ambiguous: choose per entry with "
+                  "`np.where(condition, a, b)` or with a boolean mask.",
+}
+
+
+# Python's `max(0, x)` or `if x > 0` on an array raises ValueError; a loop over a number, TypeError.
+_RELU_ERROR_HINTS = {
+    "ValueError": "Python's `max(0, x)` and `if x > 0` need one number, not an array: "
+                  "make a boolean mask (`inputs > 0`) and use it on the whole array.",
+    "TypeError": "Loop over the rows of the batch, then over the values of each row, "
+                 "or use a boolean mask on the whole array.",
+}
+
+
+def _hint_for_exception(problem, hints):
+    """The learner's exception with the advice for its type (never for NumPy's wording of it)."""
+    hint = hints.get(problem.kind)
+    return f"{str(problem).rstrip('.')}. {hint}" if hint else str(problem)
 
 
 # --- Exercise 1 -------------------------------------------------------------------------
@@ -188,12 +203,7 @@ def check_stable_sigmoid(stable_sigmoid):
     except LearnerError as problem:
         if problem.unsolved:
             raise
-        return failed(SIGMOID_TITLE, _hint_for_exception(problem, [
-            ("only length-1 arrays", "`math.exp` works on one number only: use `np.exp`, which works on arrays."),
-            ("only 0-dimensional arrays", "`math.exp` works on one number only: use `np.exp`, which works on arrays."),
-            ("truth value of an array", "An `if` on a whole array is ambiguous: choose per entry with "
-                                        "`np.where(condition, a, b)` or with a boolean mask."),
-        ]))
+        return failed(SIGMOID_TITLE, _hint_for_exception(problem, _SIGMOID_ERROR_HINTS))
     array = to_array(answer, "your answer")
     if array.ndim == 0:
         return failed(SIGMOID_TITLE, "Your function returned one number for an array of inputs. "
@@ -359,12 +369,7 @@ def check_relu_with_mask(relu_with_mask):
     except LearnerError as problem:
         if problem.unsolved:
             raise
-        return failed(RELU_TITLE, _hint_for_exception(problem, [
-            ("truth value of an array", "Python's `max(0, x)` and `if x > 0` need one number, not an array: "
-                                        "make a boolean mask (`inputs > 0`) and use it on the whole array."),
-            ("object is not iterable", "Loop over the rows of the batch, then over the values of each row, "
-                                       "or use a boolean mask on the whole array."),
-        ]))
+        return failed(RELU_TITLE, _hint_for_exception(problem, _RELU_ERROR_HINTS))
     finally:
         np.maximum = original_maximum
     expected = np.where(batch > 0, batch, 0.0)

@@ -9,12 +9,11 @@ NumPy warnings the learner's code may raise while being tested (the lesson shows
 purpose elsewhere), and never raise.
 """
 
-import re
-import warnings
 
 import numpy as np
 
-from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
+from ..checking import (Mistake, check_cases, failed, guarded, passed,
+                        quiet_call, to_array)
 from ..quiz import Question, Quiz
 
 __all__ = ["check_softmax", "check_logits_for", "quiz",
@@ -44,26 +43,6 @@ def _reference_softmax(logits):
     z = np.asarray(logits, dtype=np.float64)
     exp_values = np.exp(z - np.max(z, axis=-1, keepdims=True))
     return exp_values / np.sum(exp_values, axis=-1, keepdims=True)
-
-
-def _quiet_call(func, *args, name):
-    """Call the learner's function with NumPy's warnings silenced (they would clutter the check)."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return call_learner(func, *args, name=name)
-
-
-def _compare(*args, **kwargs):
-    """`checking.compare`, with NumPy 2's `np.int64(0)` in its index hints shown as plain `0`."""
-    result = compare(*args, **kwargs)
-    result.message = re.sub(r"np\.int64\((-?\d+)\)", r"\1", result.message)
-    return result
-
-
-def _as_array(value, label):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return to_array(value, label)
 
 
 # --- Exercise 1 ---------------------------------------------------------------------------
@@ -128,77 +107,50 @@ def _softmax_mistakes(logits):
     return mistakes
 
 
-def _broadcast_hint(problem):
-    text = str(problem)
-    if "broadcast" in text:
-        return (f"{text}. This happens without keepdims=True: np.sum(..., axis=1) and np.max(..., axis=1) "
-                "give shape (n,), which cannot line up with an (n, 3) batch. Add keepdims=True to "
-                "keep them as (n, 1) columns.")
-    return text
+# A shape error (ValueError, read from its type: NumPy's wording changes between releases).
+_SOFTMAX_HINTS = {"ValueError": "This happens without keepdims=True: np.sum(..., axis=1) and np.max(..., axis=1) "
+                                "give shape (n,), which cannot line up with an (n, 3) batch. Add keepdims=True to "
+                                "keep them as (n, 1) columns."}
 
 
-def _try(softmax, logits):
-    """The learner's answer for `logits`, or a LearnerError whose message explains the failure."""
-    try:
-        return _quiet_call(softmax, np.array(logits, dtype=np.float64), name="softmax")
-    except LearnerError as problem:
-        if problem.unsolved:
-            raise
-        raise LearnerError(_broadcast_hint(problem)) from None
+def _not_finite(array):
+    return array.shape == (2, 3) and not np.isfinite(array).all()
 
 
-@guarded(SOFTMAX_TITLE)
-def check_softmax(softmax):
-    """Check a function that takes an (n, k) array of raw outputs and returns softmax of each row."""
+# (label, logits, named mistakes), in order: each batch catches what the ones before let through.
+SOFTMAX_CASES = [
     # 1. The notebook's square batch: catches wrong axes, missing keepdims and unnormalised values.
-    answer = _try(softmax, SOFTMAX_BATCH)
-    result = _compare(answer, _reference_softmax(SOFTMAX_BATCH), SOFTMAX_TITLE,
-                     mistakes=_softmax_mistakes(SOFTMAX_BATCH), label="softmax(batch)")
-    if not result:
-        return result
-
+    ("softmax(batch)", SOFTMAX_BATCH, _softmax_mistakes(SOFTMAX_BATCH)),
     # 2. A batch of two rows of three: the same mistakes that broadcast silently above now fail.
-    answer = _try(softmax, NON_SQUARE_BATCH)
-    result = _compare(answer, _reference_softmax(NON_SQUARE_BATCH), SOFTMAX_TITLE,
-                     mistakes=_softmax_mistakes(NON_SQUARE_BATCH),
-                     label=f"softmax({NON_SQUARE_BATCH})")
-    if not result:
-        return result
-
+    (f"softmax({NON_SQUARE_BATCH})", NON_SQUARE_BATCH, _softmax_mistakes(NON_SQUARE_BATCH)),
     # 3. Huge raw outputs: without subtracting a maximum, np.exp overflows to inf and inf / inf is NaN.
-    answer = _as_array(_try(softmax, HUGE_BATCH), "softmax(huge logits)")
-    if answer.shape == (2, 3) and not np.isfinite(answer).all():
-        return failed(SOFTMAX_TITLE,
-                      f"Your function works on small numbers, but softmax({HUGE_BATCH}) contains "
-                      "NaN or infinity: np.exp(1000) overflows to inf, and inf / inf is NaN. Subtract "
-                      "each row's maximum before np.exp (np.max(logits, axis=1, keepdims=True)); "
-                      "it does not change the probabilities.")
-    result = _compare(answer, _reference_softmax(HUGE_BATCH), SOFTMAX_TITLE, label="softmax(huge logits)")
-    if not result:
-        return result
-
+    ("softmax(huge logits)", HUGE_BATCH, [(
+        _not_finite, f"Your function works on small numbers, but softmax({HUGE_BATCH}) contains "
+                     "NaN or infinity: np.exp(1000) overflows to inf, and inf / inf is NaN. Subtract "
+                     "each row's maximum before np.exp (np.max(logits, axis=1, keepdims=True)); "
+                     "it does not change the probabilities.")]),
     # 4. Rows with a large spread: a shift by anything below the row maximum (its minimum, its
     #    mean) leaves a huge exponent, so np.exp overflows.
-    answer = _as_array(_try(softmax, SPREAD_BATCH), "softmax(spread logits)")
-    if answer.shape == (2, 3) and not np.isfinite(answer).all():
-        return failed(SOFTMAX_TITLE, _spread_message(answer))
-    result = _compare(answer, _reference_softmax(SPREAD_BATCH), SOFTMAX_TITLE, label="softmax(spread logits)")
-    if not result:
-        return result
-
+    ("softmax(spread logits)", SPREAD_BATCH, [(_not_finite, lambda answer: _spread_message(answer))]),
     # 5. One row near 1000, one near -1000: only the row maximum keeps both rows finite.
-    answer = _as_array(_try(softmax, MIXED_BATCH), "softmax(mixed logits)")
-    if answer.shape == (2, 3) and not np.isfinite(answer).all():
-        return failed(SOFTMAX_TITLE,
-                      f"softmax({MIXED_BATCH}) contains NaN. It looks as if you subtracted one global "
-                      "maximum for the whole batch (np.max(logits) without an axis): the second row becomes "
-                      "about -2000, np.exp of it underflows to 0, and 0 / 0 is NaN. Subtract each "
-                      "row's own maximum: np.max(logits, axis=1, keepdims=True).")
-    result = _compare(answer, _reference_softmax(MIXED_BATCH), SOFTMAX_TITLE, label="softmax(mixed logits)")
-    if not result:
-        return result
-    return passed(SOFTMAX_TITLE, "well done! Every row sums to 1, and huge, very negative or widely spread "
-                                 "raw outputs cause no overflow and no NaN.")
+    ("softmax(mixed logits)", MIXED_BATCH, [(
+        _not_finite, f"softmax({MIXED_BATCH}) contains NaN. It looks as if you subtracted one global "
+                     "maximum for the whole batch (np.max(logits) without an axis): the second row becomes "
+                     "about -2000, np.exp of it underflows to 0, and 0 / 0 is NaN. Subtract each "
+                     "row's own maximum: np.max(logits, axis=1, keepdims=True).")]),
+]
+
+
+def check_softmax(softmax):
+    """Check a function that takes an (n, k) array of raw outputs and returns softmax of each row."""
+    return check_cases(
+        SOFTMAX_TITLE, softmax, SOFTMAX_CASES, name="softmax", hints=_SOFTMAX_HINTS,
+        arguments=lambda label, logits, mistakes: (np.array(logits, dtype=np.float64),),
+        label=lambda label, logits, mistakes: label,
+        expected=lambda label, logits, mistakes: _reference_softmax(logits),
+        mistakes=lambda label, logits, mistakes: mistakes, changed=None,  # softmax may work in place
+        success="well done! Every row sums to 1, and huge, very negative or widely spread "
+                "raw outputs cause no overflow and no NaN.")
 
 
 _WRONG_SHIFTS = {
@@ -256,7 +208,7 @@ def check_logits_for(logits_for):
     for row in TARGET_PROBABILITIES:
         p = np.array(row, dtype=np.float64)
         label = f"logits_for({row})"
-        answer = _as_array(_quiet_call(logits_for, p.copy(), name="logits_for"), label)
+        answer = to_array(quiet_call(logits_for, p.copy(), name="logits_for"), label)
         if answer.shape != p.shape:
             return failed(LOGITS_TITLE, f"{label} has shape {answer.shape}, but it should give one raw "
                                         f"output per class: shape {p.shape}.")

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
+from ..checking import (LearnerError, check_cases, to_array)
 from ..quiz import Question, Quiz
 
 __all__ = ["check_central_difference", "check_gradient_step", "check_neuron_loss_gradients",
@@ -77,29 +77,24 @@ _DERIVATIVE_MESSAGES = {
 }
 
 
-@guarded("Exercise 1: central differences")
+def _derivative_mistakes(description, f, x, h):
+    formulas = _formulas(f, x, h)
+    return [(formulas[key], message) for key, message in _DERIVATIVE_MESSAGES.items()] + [
+        (_formulas(f, x, 1e-5)["central"], "Close, but your function ignores its argument `h` (it uses its "
+                                           "own step). Use the `h` it is given.")]
+
+
 def check_central_difference(central_difference):
     """Check `central_difference(f, x, h)` against (f(x + h) - f(x - h)) / (2h) on three cases."""
-    title = "Exercise 1: central differences"
-    answers = []
-    for description, f, x, h in DERIVATIVE_CASES:
-        answer = call_learner(central_difference, f, x, h, name="central_difference",
-                              context=f"for {description}")
-        array = to_array(answer, f"central_difference for {description}")
-        if array.size != 1:
-            return failed(title, f"for {description} your function returned {array.size} numbers; "
-                                 "it should return one number, the slope at x.")
-        answers.append(array.item())
-    cases = [_formulas(f, x, h) for _, f, x, h in DERIVATIVE_CASES]
-    expected = [case["central"] for case in cases]
-    mistakes = [Mistake([case[key] for case in cases], message) for key, message in _DERIVATIVE_MESSAGES.items()]
-    mistakes.append(Mistake([_formulas(f, x, 1e-5)["central"] for _, f, x, _ in DERIVATIVE_CASES],
-                            "Close, but your function ignores its argument `h` (it uses its own step). "
-                            "Use the `h` it is given."))
-    return compare(answers, expected, title, rtol=1e-7, atol=1e-9, mistakes=mistakes,
-                   label="your slopes for the three test cases",
-                   success="right on all three cases. For f(x) = 2x**2 it is even exact: "
-                           "central differences have no error on a parabola.")
+    return check_cases(
+        "Exercise 1: central differences", central_difference, DERIVATIVE_CASES, name="central_difference",
+        label=lambda description, f, x, h: f"central_difference for {description}",
+        expected=lambda description, f, x, h: _formulas(f, x, h)["central"],
+        arguments=lambda description, f, x, h: (f, x, h),
+        mistakes=_derivative_mistakes, together="your slopes for the three test cases",
+        shape_hint="one number, the slope at x", rtol=1e-7, atol=1e-9,
+        success="right on all three cases. For f(x) = 2x**2 it is even exact: "
+                "central differences have no error on a parabola.")
 
 
 # --- Exercise 2: one gradient-descent step on a shifted bowl ------------------------------
@@ -154,37 +149,22 @@ _STEP_MESSAGES = {
 }
 
 
-@guarded("Exercise 2: one gradient-descent step")
 def check_gradient_step(gradient_step):
     """Check `gradient_step(x, y, learning_rate)` returns the point after one step on
     g(x, y) = (x - 1)**2 + 3 * (y + 2)**2."""
-    title = "Exercise 2: one gradient-descent step"
-    answers = []
-    for x, y, lr in STEP_CASES:
-        described = f"gradient_step({x:g}, {y:g}, {lr:g})"
-        answer = call_learner(gradient_step, x, y, lr, name="gradient_step", context=described)
-        array = to_array(answer, described)
-        if array.shape != (2,):
-            return failed(title, f"{described} returned shape {array.shape}; it should return the new "
-                                 "point as two numbers, `return new_x, new_y`.")
-        answers.append(array)
-    variants = [_step_variants(*case) for case in STEP_CASES]
-    expected = [v["right"] for v in variants]
-    mistakes = [Mistake([v[key] for v in variants], message) for key, message in _STEP_MESSAGES.items()]
-    result = compare(np.array(answers), expected, title, mistakes=mistakes,
-                     label="your new points for the four test cases",
-                     success="the gradient is (2(x - 1), 6(y + 2)), zero at the minimum (1, -2), "
-                             "so a step from there stays put.")
-    if not result and "wrong values" in result.message:
-        index = next(i for i, (got, want) in enumerate(zip(answers, expected))
-                     if not np.allclose(got, want, rtol=1e-5, atol=1e-6))
-        (x, y, lr), got = STEP_CASES[index], answers[index]
-        at_minimum = " This point is the minimum of g, where the gradient is 0." if index == 3 else ""
-        return failed(title, f"gradient_step({x:g}, {y:g}, {lr:g}) returned ({got[0]:.6g}, {got[1]:.6g}), "
-                             f"which is not the point one step downhill.{at_minimum} Derive dg/dx and "
-                             "dg/dy with the chain rule (or SymPy), then subtract learning_rate times "
-                             "the gradient from (x, y).")
-    return result
+    return check_cases(
+        "Exercise 2: one gradient-descent step", gradient_step, STEP_CASES, name="gradient_step",
+        label=lambda x, y, lr: f"gradient_step({x:g}, {y:g}, {lr:g})",
+        expected=lambda x, y, lr: _step_variants(x, y, lr)["right"],
+        mistakes=lambda x, y, lr: [(_step_variants(x, y, lr)[key], message) for key, message in _STEP_MESSAGES.items()],
+        together="your new points for the four test cases",
+        shape_hint="the new point as two numbers, `return new_x, new_y`",
+        advice=lambda x, y, lr: ("This point is the minimum of g, where the gradient is 0. " if (x, y) == (1.0, -2.0)
+                                 else "") + "That is not the point one step downhill. Derive dg/dx and "
+                                 "dg/dy with the chain rule (or SymPy), then subtract learning_rate times "
+                                 "the gradient from (x, y).",
+        success="the gradient is (2(x - 1), 6(y + 2)), zero at the minimum (1, -2), "
+                "so a step from there stays put.")
 
 
 # --- Exercise 3: the gradient of one ReLU neuron's loss -----------------------------------
@@ -260,34 +240,19 @@ def _unpack_gradients(answer, described):
     return list(dweights) + [dbias.item()]
 
 
-@guarded("Exercise 3: the gradient of one neuron's loss")
 def check_neuron_loss_gradients(neuron_loss_gradients):
     """Check `neuron_loss_gradients(inputs, weights, bias)` on three neurons."""
-    title = "Exercise 3: the gradient of one neuron's loss"
-    answers = []
-    for inputs, weights, bias in NEURON_CASES:
-        described = f"neuron_loss_gradients({inputs}, {weights}, {bias})"
-        arrays = (np.array(inputs), np.array(weights))
-        answer = call_learner(neuron_loss_gradients, arrays[0], arrays[1], bias,
-                              name="neuron_loss_gradients", context=described)
-        answers.append(_unpack_gradients(answer, described))
-        if not (np.array_equal(arrays[0], inputs) and np.array_equal(arrays[1], weights)):
-            return failed(title, "Your function changed the `inputs` or `weights` arrays it was given "
-                                 "(an in-place update such as `weights -= ...`?). Only compute the gradient.")
-    variants = [_neuron_variants(*case) for case in NEURON_CASES]
-    expected = np.array([v["right"] for v in variants])
-    answers = np.array(answers)
-    # Diagnose case by case: a slip may show in only one of the neurons.
-    for index, ((inputs, weights, bias), variant) in enumerate(zip(NEURON_CASES, variants)):
-        if np.allclose(answers[index], expected[index], rtol=1e-6, atol=1e-8):
-            continue
-        mistakes = [Mistake(variant[key], message) for key, message in _NEURON_MESSAGES.items()]
-        result = compare(answers[index], expected[index], title, rtol=1e-6, atol=1e-8,
-                         mistakes=mistakes, label=f"[dweights..., dbias] for inputs={inputs}")
-        if not result:
-            return result
-    return passed(title, "right for all three neurons, including the one whose ReLU is off "
-                         "(every gradient 0 there).")
+    return check_cases(
+        "Exercise 3: the gradient of one neuron's loss", neuron_loss_gradients, NEURON_CASES,
+        name="neuron_loss_gradients", rtol=1e-6, atol=1e-8,
+        arguments=lambda inputs, weights, bias: (np.array(inputs), np.array(weights), bias),
+        label=lambda inputs, weights, bias: f"neuron_loss_gradients({inputs}, {weights}, {bias})",
+        read=_unpack_gradients,
+        expected=lambda *case: _neuron_variants(*case)["right"],
+        mistakes=lambda *case: [(_neuron_variants(*case)[key], message) for key, message in _NEURON_MESSAGES.items()],
+        changed="Your function changed the `inputs` or `weights` arrays it was given "
+                "(an in-place update such as `weights -= ...`?). Only compute the gradient.",
+        success="right for all three neurons, including the one whose ReLU is off (every gradient 0 there).")
 
 
 # --- Quiz ----------------------------------------------------------------------------------

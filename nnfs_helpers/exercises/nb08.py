@@ -20,17 +20,12 @@ from itertools import islice
 import numpy as np
 
 from ..checking import (LearnerError, Mistake, call_learner, compare, failed, guarded,
-                        not_solved, passed)
+                        not_solved, passed, short)
 from ..training import backward, forward
 
 __all__ = ["check_sgd_update", "check_minibatches", "check_minibatch_epoch", "check_judge"]
 
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
-
-
-def _short(value, limit=60):
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # --- Exercise 1: sgd_update ----------------------------------------------------------------
@@ -57,7 +52,7 @@ def _parameter(layer, name):
         return np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise LearnerError(f"after your update `layer.{name}` is not an array of numbers "
-                           f"({_short(value)}).") from None
+                           f"({short(value)}).") from None
 
 
 def _step_mistakes(before, gradient, learning_rate, name, gradient_name):
@@ -179,7 +174,7 @@ def _collect_batches(minibatches, X, y, batch_size, rng):
                            "(or return a list of pairs).", unsolved=True)
     if isinstance(produced, (str, bytes, dict, numbers.Number, np.ndarray)) or not hasattr(produced, "__iter__"):
         raise LearnerError(f"`minibatches` should yield (X_batch, y_batch) pairs, but it returned "
-                           f"{_short(produced)} (of type {type(produced).__name__}).")
+                           f"{short(produced)} (of type {type(produced).__name__}).")
     limit = 2 * len(X) + 5
 
     def read_all():
@@ -200,7 +195,7 @@ def _collect_batches(minibatches, X, y, batch_size, rng):
             X_batch = np.asarray(item[0], dtype=np.float64)
             y_batch = np.asarray(item[1])
         except (TypeError, ValueError):
-            raise LearnerError(f"batch {number} could not be read as arrays: {_short(item)}.") from None
+            raise LearnerError(f"batch {number} could not be read as arrays: {short(item)}.") from None
         if X_batch.ndim == 1 and X_batch.shape == (X.shape[1],):
             raise LearnerError("you yielded one sample at a time (X_batch has shape "
                                f"{X_batch.shape}). Yield `batch_size` rows at a time: "
@@ -686,11 +681,11 @@ def _judge_answer(judge, table):
     if answer is None or answer is Ellipsis or (isinstance(answer, tuple) and Ellipsis in answer):
         raise LearnerError("`judge` still returns `...` or None.", unsolved=True)
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise LearnerError(f"{context} should return two verdicts, (per_epoch, per_step); got {_short(answer)}.")
+        raise LearnerError(f"{context} should return two verdicts, (per_epoch, per_step); got {short(answer)}.")
     for verdict in answer:
         if verdict not in VERDICTS:
             raise LearnerError(f"{context}: each verdict must be one of {', '.join(map(repr, VERDICTS))}; "
-                               f"got {_short(verdict)}.")
+                               f"got {short(verdict)}.")
     return tuple(answer)
 
 

@@ -12,17 +12,12 @@ Every check returns a `CheckResult` and never raises because of the learner's an
 import numpy as np
 
 from ..checking import (LearnerError, Mistake, call_learner, compare, failed, guarded,
-                        not_solved, passed, to_array)
+                        not_solved, passed, short, to_array)
 
 __all__ = ["check_momentum_step", "check_terminal_step", "STEP_CASES",
            "TERMINAL_LEARNING_RATE", "TERMINAL_GRADIENT", "TERMINAL_MOMENTUM"]
 
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
-
-
-def _short(value, limit=60):
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # --- Exercise 1: momentum_step ---------------------------------------------------------------
@@ -109,7 +104,7 @@ def _read_pair(returned, p, v, g, lr, mu):
             raise LearnerError("you returned only the new velocity. Return both: "
                                "`return params, velocity`.")
         raise LearnerError(f"`momentum_step` should return a pair (params, velocity), but it returned "
-                           f"{_short(returned)} (of type {type(returned).__name__}).")
+                           f"{short(returned)} (of type {type(returned).__name__}).")
     if len(returned) != 2:
         raise LearnerError(f"`momentum_step` should return two things, (params, velocity), but it "
                            f"returned {len(returned)}.")

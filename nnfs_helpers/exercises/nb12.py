@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 from ..checking import (LearnerError, Mistake, call_learner, compare, failed, guarded, not_solved, passed,
-                        to_array)
+                        short, to_array)
 from ..network import (Activation_ReLU, Activation_Softmax_Loss_CategoricalCrossentropy, Layer_Dense,
                        Loss_CategoricalCrossentropy, Optimizer_Adam, accuracy)
 from ..quiz import Question, Quiz
@@ -29,11 +29,6 @@ from ..training import forward
 __all__ = ["check_training_loop", "check_evaluate", "check_accuracy_with_error", "quiz"]
 
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
-
-
-def _short(value, limit=60):
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _code_of(function):
@@ -359,11 +354,16 @@ def _call_evaluate(evaluate, layers, loss_activation, training, X, y, title):
         returned, library = _running(_library_evaluators(), lambda: call_learner(
             evaluate, layers, loss_activation, X, y, name="evaluate", timeout=TIMEOUT))
     except LearnerError as problem:
+        # Which arrays did not line up is read from the objects' state, never from NumPy's wording
+        # (it changes between releases): a ValueError with the loss's output still as long as the
+        # training data means stale probabilities; with it as long as `y`, a wrong axis.
         message = str(problem)
-        if "could not be broadcast" in message and "(3,)" in message:
+        output = getattr(loss_activation, "output", None)
+        stale = np.ndim(output) == 2 and len(output) != len(y)
+        if problem.kind == "ValueError" and not stale:
             _fail(title, message + " Your predictions have one entry per class, not one per sample: "
                                    "take `np.argmax(..., axis=1)`, across each row.")
-        if "could not be broadcast" in message:
+        if problem.kind == "ValueError":
             _fail(title, message + " The predictions and the labels have different lengths: are the "
                                    "probabilities left over from another data set (the training data, "
                                    "in `loss_activation.output`)? Compute them from the `X` you are given.")
@@ -392,7 +392,7 @@ def _call_evaluate(evaluate, layers, loss_activation, training, X, y, title):
     if returned is Ellipsis:
         raise LearnerError("`evaluate` returned `...`.", unsolved=True)
     if not isinstance(returned, (tuple, list)):
-        _fail(title, f"`evaluate` returned {_short(returned)} (a {type(returned).__name__}); it should "
+        _fail(title, f"`evaluate` returned {short(returned)} (a {type(returned).__name__}); it should "
                      "return two numbers, the loss and the accuracy: `return loss, acc`.")
     if len(returned) != 2:
         _fail(title, f"`evaluate` returned {len(returned)} values; it should return exactly two, the loss "
@@ -496,7 +496,7 @@ def check_accuracy_with_error(accuracy_with_error):
         if isinstance(returned, np.ndarray) and returned.shape == (2,):
             returned = tuple(returned)
         if not isinstance(returned, (tuple, list)) or len(returned) != 2:
-            return failed(title, f"`accuracy_with_error` returned {_short(returned)}; it should return two "
+            return failed(title, f"`accuracy_with_error` returned {short(returned)}; it should return two "
                                  "numbers, the accuracy and its standard error: `return acc, error`.")
         acc = _one_number(returned[0], "the returned accuracy")
         error = _one_number(returned[1], "the returned standard error")

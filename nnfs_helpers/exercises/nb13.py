@@ -15,7 +15,8 @@ global random generator.
 
 import numpy as np
 
-from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
+from ..checking import (LearnerError, Mistake, call_learner, compare, failed, guarded, passed, short,
+                        to_array)
 from ..quiz import Question, Quiz
 
 __all__ = ["check_regularization_gradient", "check_choose_strength", "check_early_stopping", "quiz"]
@@ -132,19 +133,14 @@ def _pair(answer, context):
     if isinstance(answer, (tuple, list)) and any(part is Ellipsis for part in answer):
         raise LearnerError("`early_stopping` still returns `...`.", unsolved=True)
     if not isinstance(answer, (tuple, list, np.ndarray)) or len(answer) != 2:
-        raise LearnerError(f"{context}: return two indices, (best_epoch, stop_epoch); got {_short(answer)}.")
+        raise LearnerError(f"{context}: return two indices, (best_epoch, stop_epoch); got {short(answer)}.")
     values = []
     for part in answer:
         array = to_array(part, f"{context}: an index")
         if array.size != 1 or not np.isfinite(array).all() or array.reshape(()) != np.round(array.reshape(())):
-            raise LearnerError(f"{context}: both returned values must be whole-number epoch indices, got {_short(answer)}.")
+            raise LearnerError(f"{context}: both returned values must be whole-number epoch indices, got {short(answer)}.")
         values.append(int(array.reshape(())))
     return tuple(values)
-
-
-def _short(value, limit=60):
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # --- Exercise 2: choose the strength on validation ------------------------------------------
@@ -179,14 +175,14 @@ def _choose_answer(choose_strength, table):
     if answer is None or answer is Ellipsis or (isinstance(answer, tuple) and Ellipsis in answer):
         raise LearnerError("`choose_strength` still returns `...` or None.", unsolved=True)
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise LearnerError(f"{context} should return two things, (strength, clearly_better); got {_short(answer)}.")
+        raise LearnerError(f"{context} should return two things, (strength, clearly_better); got {short(answer)}.")
     strength, clearly = answer
     try:
         strength = float(strength)
     except (TypeError, ValueError):
         raise LearnerError(f"{context}: the strength must be a number, one of the sweep's keys.") from None
     if not isinstance(clearly, (bool, np.bool_)):
-        raise LearnerError(f"{context}: `clearly_better` must be True or False, got {_short(clearly)}.")
+        raise LearnerError(f"{context}: `clearly_better` must be True or False, got {short(clearly)}.")
     return strength, bool(clearly)
 
 

@@ -205,17 +205,26 @@ def judge_runs(title, runs, verdict, X_val, y_val, *, keys, names, settings, ver
     return passed(title, f"{numbers}, so {verdict!r} is what your experiment shows. Well done!")
 
 
-def _batch_settings(batch_size, model):
+def optimizer_settings_problem(model, learning_rate, steps, *, rate_advice, steps_advice):
+    """What is wrong with a trained Model's optimiser for a run of an experiment, or None:
+    the learning rate must be `learning_rate` and the optimiser must have made `steps` steps.
+    (For `judge_runs`'s `settings`; shared by notebooks 18 and 19.)"""
     optimizer = getattr(model, "optimizer", None)
-    if abs(getattr(optimizer, "learning_rate", 0) - 0.01) > 1e-12:
-        return (f"has the learning rate {getattr(optimizer, 'learning_rate', None)!r}; the experiment uses 0.01: "
-                "spiral_model(0.01, seed).")
-    steps = getattr(optimizer, "iterations", None)
-    wanted = 100 if batch_size is None else 100 * 10
-    if steps != wanted:
-        return (f"made {steps} optimiser steps; 100 epochs on the 300 spiral points make {wanted} with "
-                f"batch_size={batch_size}. Train each model once, with epochs=100 and that batch size.")
+    rate = getattr(optimizer, "learning_rate", None)
+    if not isinstance(rate, (int, float)) or abs(rate - learning_rate) > 1e-12:
+        return f"has the learning rate {rate!r}; the experiment uses {learning_rate}{rate_advice}"
+    made = getattr(optimizer, "iterations", None)
+    if made != steps:
+        return f"made {made} optimiser steps; {steps_advice}"
     return None
+
+
+def _batch_settings(batch_size, model):
+    wanted = 100 if batch_size is None else 100 * 10
+    return optimizer_settings_problem(
+        model, 0.01, wanted, rate_advice=": spiral_model(0.01, seed).",
+        steps_advice=f"100 epochs on the 300 spiral points make {wanted} with batch_size={batch_size}. "
+                     "Train each model once, with epochs=100 and that batch size.")
 
 
 @guarded(VERDICT_TITLE)

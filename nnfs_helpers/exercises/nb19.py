@@ -15,7 +15,7 @@ import numpy as np
 
 from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
 from ..quiz import Question, Quiz
-from .nb18 import judge_runs
+from .nb18 import judge_runs, optimizer_settings_problem
 
 __all__ = ["check_split_data", "check_confusion_matrix", "check_l2_verdict", "quiz"]
 
@@ -153,15 +153,10 @@ def _l2_settings(l2, model):
     if not isinstance(strength, (int, float)) or abs(strength - l2) > 1e-12:
         return (f"has weight_regularizer_l2={strength!r} on its first layer; these runs use {l2}: "
                 f"build_model({L2_LEARNING_RATE}, {l2}).")
-    optimizer = getattr(model, "optimizer", None)
-    if abs(getattr(optimizer, "learning_rate", 0) - L2_LEARNING_RATE) > 1e-12:
-        return (f"has the learning rate {getattr(optimizer, 'learning_rate', None)!r}; the experiment uses "
-                f"{L2_LEARNING_RATE} for every run, so that only the L2 strength differs.")
-    steps = getattr(optimizer, "iterations", None)
-    if steps != L2_STEPS:
-        return (f"made {steps} optimiser steps; 20 epochs in batches of 32 on the 1,077 training images make "
-                f"{L2_STEPS}. Train each new model once: train(X_train, y_train, epochs=EPOCHS, batch_size=BATCH_SIZE).")
-    return None
+    return optimizer_settings_problem(
+        model, L2_LEARNING_RATE, L2_STEPS, rate_advice=" for every run, so that only the L2 strength differs.",
+        steps_advice=f"20 epochs in batches of 32 on the 1,077 training images make {L2_STEPS}. Train each "
+                     "new model once: train(X_train, y_train, epochs=EPOCHS, batch_size=BATCH_SIZE).")
 
 
 @guarded(L2_TITLE)

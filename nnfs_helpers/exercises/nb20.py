@@ -116,8 +116,10 @@ def check_fingerprint(fingerprint):
         "the same bytes as int64": base.view(np.int64), "the reshaped version": base.reshape(3, 4),
     }
     results = {}
+    # Copies made up front and all kept alive, so that no two of them can share an `id()`.
+    copies = {label: array.copy() for label, array in cases.items()}
     for label, array in cases.items():
-        value = call_learner(fingerprint, array.copy(), name="fingerprint", timeout=TIMEOUT,
+        value = call_learner(fingerprint, copies[label], name="fingerprint", timeout=TIMEOUT,
                              context=f"fingerprint(an array of shape {array.shape}, {array.dtype})")
         if value is None:
             raise LearnerError("`fingerprint` returned None. Did you forget a `return`?", unsolved=True)
