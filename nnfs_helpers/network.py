@@ -1324,7 +1324,8 @@ class Layer_Flatten:
 def _check_data(X, y, name="X"):
     """The Model's data check (notebook 18), now also accepting images: any array of 2 or more dimensions."""
     if not isinstance(X, np.ndarray) or X.ndim < 2 or len(X) == 0:
-        raise ValueError(f"{name} must be a NumPy array (samples, features) or (samples, channels, height, width), "
+        raise ValueError(f"{name} must be a 2-D NumPy array (samples, features) or, for images, a 4-D one "
+                         "(samples, channels, height, width), "
                          f"got {type(X).__name__} with shape {getattr(X, 'shape', None)}")
     if y is not None and (not isinstance(y, np.ndarray) or y.ndim not in (1, 2) or len(y) != len(X)):
         raise ValueError(f"the targets must be a NumPy array with one entry or row per sample ({len(X)}), "
