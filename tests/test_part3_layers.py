@@ -369,3 +369,13 @@ def test_batchnorm_in_a_model_switches_to_running_statistics_for_evaluation():
     one = model.predict(X[:1])
     np.testing.assert_allclose(model.predict(X[:10])[:1], one)  # evaluation: a sample's output ignores its batch
     np.testing.assert_array_equal(batchnorm.running_mean, running)
+
+
+def test_the_model_data_check_takes_images_and_still_rejects_wrong_shapes():
+    from nnfs_helpers.network import _check_data
+    _check_data(np.zeros((3, 1, 8, 8)), np.zeros(3, dtype=int))
+    _check_data(np.zeros((3, 64)), np.zeros(3, dtype=int))
+    with pytest.raises(ValueError, match="2-D"):
+        _check_data(np.zeros(3), None)
+    with pytest.raises(ValueError, match="one entry or row per sample"):
+        _check_data(np.zeros((3, 1, 8, 8)), np.zeros(4, dtype=int))
