@@ -1,62 +1,225 @@
 """The network code taught in the notebooks.
 
-GENERATED FILE: DO NOT EDIT. Each block below is a notebook cell tagged `export`,
-copied character for character, in notebook order. To change the code, edit the
-notebook that teaches it, then run `python tools/export_network.py`; a test fails
-whenever this file and the notebooks disagree.
+GENERATED FILE: DO NOT EDIT. It holds the code of the notebook cells tagged `export`,
+folded by tools/export_network.py: each class in one piece, with the last definition of
+each method (as when the cells run in notebook order) and a comment naming the notebook
+that teaches it. To change the code, edit the notebook, then run
+`python tools/export_network.py`; a test fails whenever this file and the notebooks
+disagree.
 """
+
+import copy
+import hashlib
+import inspect
+import numbers
+import pickle
 
 import numpy as np
 
+from nnfs_helpers.progress import TrainingProgress
 
-# ---- from notebooks/02_layer_of_neurons.ipynb ----
+__all__ = [
+    "Layer_Dense",
+    "Activation_ReLU",
+    "Activation_Softmax",
+    "Loss",
+    "Loss_CategoricalCrossentropy",
+    "accuracy",
+    "add_to_class",
+    "Activation_Softmax_Loss_CategoricalCrossentropy",
+    "numerical_gradient",
+    "relative_error",
+    "gradient_check",
+    "Optimizer",
+    "Optimizer_SGD",
+    "Optimizer_Adagrad",
+    "Optimizer_RMSprop",
+    "Optimizer_Adam",
+    "Layer_Dropout",
+    "Activation_Sigmoid",
+    "Loss_BinaryCrossentropy",
+    "Activation_Sigmoid_Loss_BinaryCrossentropy",
+    "Activation_Linear",
+    "Loss_MeanSquaredError",
+    "Loss_MeanAbsoluteError",
+    "initial_std",
+    "Accuracy",
+    "Accuracy_Categorical",
+    "Accuracy_Regression",
+    "Layer_Input",
+    "Model",
+    "Optimizer_AdamW",
+    "Layer_BatchNorm",
+    "layer_gradient_errors",
+    "convolve_loops",
+    "im2col",
+    "col2im",
+    "Layer_Conv2D",
+    "Layer_MaxPool2D",
+    "Layer_Flatten",
+]
+
+
+# notebooks/02_layer_of_neurons.ipynb
 class Layer_Dense:
     """A fully connected layer: every input feeds every neuron."""
 
-    def __init__(self, n_inputs, n_neurons):
-        # One column of small random weights per neuron: inputs @ weights needs no transpose.
-        self.weights = 0.01 * np.random.randn(n_inputs, n_neurons)
-        # One bias per neuron, starting at zero.
-        self.biases = np.zeros((1, n_neurons))
+    # notebooks/13_l1_l2_regularisation.ipynb
+    # Class-wide defaults: a layer made without this constructor (for example before this cell ran)
+    # reads 0 here, so it behaves exactly as before.
+    weight_regularizer_l1 = weight_regularizer_l2 = 0
+    bias_regularizer_l1 = bias_regularizer_l2 = 0
 
+    # notebooks/17_initialisation_and_depth.ipynb
+    def __init__(self, n_inputs, n_neurons, weight_regularizer_l1=0, weight_regularizer_l2=0,
+                 bias_regularizer_l1=0, bias_regularizer_l2=0, weight_init=0.01):
+        # Random weights with the chosen standard deviation (0.01: the book's start), zero biases.
+        self.weights = initial_std(weight_init, n_inputs, n_neurons) * np.random.randn(n_inputs, n_neurons)
+        self.biases = np.zeros((1, n_neurons))
+        # Penalty strengths (lambda) as in notebook 13; 0 switches a penalty off.
+        self.weight_regularizer_l1 = weight_regularizer_l1
+        self.weight_regularizer_l2 = weight_regularizer_l2
+        self.bias_regularizer_l1 = bias_regularizer_l1
+        self.bias_regularizer_l2 = bias_regularizer_l2
+
+    # notebooks/02_layer_of_neurons.ipynb
     def forward(self, inputs):
         # Remember the inputs: the backward pass (notebook 07) needs them.
         self.inputs = inputs
         self.output = np.dot(inputs, self.weights) + self.biases
 
+    # notebooks/13_l1_l2_regularisation.ipynb
+    def backward(self, dvalues, need_dinputs=True):
+        # The data gradients, as in notebook 07.
+        self.dweights = np.dot(self.inputs.T, dvalues)
+        self.dbiases = np.sum(dvalues, axis=0, keepdims=True)
+        # Each active penalty adds its own gradient: l1 * sign(w) for L1, 2 * l2 * w for L2.
+        if self.weight_regularizer_l1 > 0:
+            self.dweights += self.weight_regularizer_l1 * np.sign(self.weights)
+        if self.weight_regularizer_l2 > 0:
+            self.dweights += 2 * self.weight_regularizer_l2 * self.weights
+        if self.bias_regularizer_l1 > 0:
+            self.dbiases += self.bias_regularizer_l1 * np.sign(self.biases)
+        if self.bias_regularizer_l2 > 0:
+            self.dbiases += 2 * self.bias_regularizer_l2 * self.biases
+        self.dinputs = np.dot(dvalues, self.weights.T) if need_dinputs else None
 
-# ---- from notebooks/03_activation_functions.ipynb ----
+    # notebooks/18_model_class.ipynb
+    def get_parameters(self):
+        return self.weights, self.biases
+
+    # notebooks/18_model_class.ipynb
+    def set_parameters(self, weights, biases):
+        self.weights = weights
+        self.biases = biases
+
+
+# notebooks/03_activation_functions.ipynb
 class Activation_ReLU:
     """Rectified linear unit: passes positive values, turns the rest into 0."""
 
+    # notebooks/03_activation_functions.ipynb
     def forward(self, inputs):
         self.inputs = inputs
         self.output = np.maximum(0, inputs)
 
+    # notebooks/07_backpropagation.ipynb
+    def backward(self, dvalues):
+        # ReLU's derivative is 1 where the input was positive and 0 elsewhere;
+        # the chain rule multiplies it with the gradient coming from above.
+        self.dinputs = dvalues * (self.inputs > 0)
 
-# ---- from notebooks/04_softmax.ipynb ----
+    # notebooks/18_model_class.ipynb
+    def predictions(self, outputs):
+        # ReLU as the last layer outputs numbers (>= 0): they are the predictions.
+        return outputs
+
+
+# notebooks/04_softmax.ipynb
 class Activation_Softmax:
     """Turns each row of raw outputs into probabilities that sum to 1."""
 
+    # notebooks/04_softmax.ipynb
     def forward(self, inputs):
         self.inputs = inputs
         # Subtracting each row's maximum leaves softmax unchanged and keeps np.exp finite.
         exp_values = np.exp(inputs - np.max(inputs, axis=1, keepdims=True))
         self.output = exp_values / np.sum(exp_values, axis=1, keepdims=True)
 
+    # notebooks/07_backpropagation.ipynb
+    def backward(self, dvalues):
+        self.dinputs = np.empty_like(dvalues)
+        for index, (single_output, single_dvalues) in enumerate(zip(self.output, dvalues)):
+            single_output = single_output.reshape(-1, 1)
+            # The Jacobian of softmax: diag(s) - s s^T.
+            jacobian_matrix = np.diagflat(single_output) - np.dot(single_output, single_output.T)
+            self.dinputs[index] = np.dot(jacobian_matrix, single_dvalues)
 
-# ---- from notebooks/05_loss_and_accuracy.ipynb ----
+    # notebooks/18_model_class.ipynb
+    def predictions(self, outputs):
+        # The class with the highest probability in each row.
+        return np.argmax(outputs, axis=1)
+
+
+# notebooks/05_loss_and_accuracy.ipynb
 class Loss:
     """What every loss shares: the data loss is the mean of the per-sample losses."""
 
-    def calculate(self, output, y):
+    # notebooks/18_model_class.ipynb
+    # Class-wide defaults: a loss that has not been given layers or started a pass works as before.
+    trainable_layers = ()
+    accumulated_sum = 0
+    accumulated_count = 0
+
+    # notebooks/18_model_class.ipynb
+    def calculate(self, output, y, *, include_regularization=False):
         sample_losses = self.forward(output, y)
-        return np.mean(sample_losses)
+        data_loss = np.mean(sample_losses)
+        # Keep a running sum and count, so an epoch of many batches can report its mean loss.
+        self.accumulated_sum += np.sum(sample_losses)
+        self.accumulated_count += len(sample_losses)
+        if not include_regularization:
+            return data_loss
+        return data_loss, sum(self.regularization_loss(layer) for layer in self.trainable_layers)
+
+    # notebooks/13_l1_l2_regularisation.ipynb
+    def regularization_loss(self, layer):
+        """The L1 and L2 penalties of one layer's weights and biases."""
+        regularization_loss = 0
+        if layer.weight_regularizer_l1 > 0:
+            regularization_loss += layer.weight_regularizer_l1 * np.sum(np.abs(layer.weights))
+        if layer.weight_regularizer_l2 > 0:
+            regularization_loss += layer.weight_regularizer_l2 * np.sum(layer.weights * layer.weights)
+        if layer.bias_regularizer_l1 > 0:
+            regularization_loss += layer.bias_regularizer_l1 * np.sum(np.abs(layer.biases))
+        if layer.bias_regularizer_l2 > 0:
+            regularization_loss += layer.bias_regularizer_l2 * np.sum(layer.biases * layer.biases)
+        return regularization_loss
+
+    # notebooks/18_model_class.ipynb
+    def remember_trainable_layers(self, trainable_layers):
+        # The layers whose penalties belong in the regularised loss.
+        self.trainable_layers = trainable_layers
+
+    # notebooks/18_model_class.ipynb
+    def calculate_accumulated(self, *, include_regularization=False):
+        # The mean loss over every sample seen since new_pass().
+        data_loss = self.accumulated_sum / self.accumulated_count
+        if not include_regularization:
+            return data_loss
+        return data_loss, sum(self.regularization_loss(layer) for layer in self.trainable_layers)
+
+    # notebooks/18_model_class.ipynb
+    def new_pass(self):
+        # Start a new epoch (or a new evaluation): forget the running sum.
+        self.accumulated_sum = 0
+        self.accumulated_count = 0
 
 
 class Loss_CategoricalCrossentropy(Loss):
     """Cross-entropy between predicted probabilities and the true classes."""
 
+    # notebooks/05_loss_and_accuracy.ipynb
     def forward(self, y_pred, y_true):
         samples = len(y_pred)
         # Clip: the low end keeps log(0) = -inf away; the top end moves in by the same 1e-7.
@@ -67,8 +230,18 @@ class Loss_CategoricalCrossentropy(Loss):
             correct_confidences = np.sum(y_pred_clipped * y_true, axis=1)
         return -np.log(correct_confidences)
 
+    # notebooks/07_backpropagation.ipynb
+    def backward(self, dvalues, y_true):
+        samples = len(dvalues)
+        labels = len(dvalues[0])
+        if len(y_true.shape) == 1:  # class indices: turn them into one-hot rows
+            y_true = np.eye(labels)[y_true]
+        # Clip as the forward pass does, so a zero probability cannot divide by zero.
+        dvalues_clipped = np.clip(dvalues, 1e-7, 1 - 1e-7)
+        # d(-log p)/dp = -1/p at the true class; divide by the batch size for the mean.
+        self.dinputs = -y_true / dvalues_clipped / samples
 
-# ---- from notebooks/05_loss_and_accuracy.ipynb ----
+
 def accuracy(y_pred, y_true):
     """The fraction of samples whose most probable class is the true class."""
     predictions = np.argmax(y_pred, axis=1)
@@ -78,7 +251,7 @@ def accuracy(y_pred, y_true):
     return np.count_nonzero(predictions == y_true) / len(y_true)
 
 
-# ---- from notebooks/07_backpropagation.ipynb ----
+# notebooks/07_backpropagation.ipynb
 def add_to_class(cls):
     """Decorator: attach the function below it to `cls` as a method."""
     def attach(method):
@@ -87,50 +260,6 @@ def add_to_class(cls):
     return attach
 
 
-# ---- from notebooks/07_backpropagation.ipynb ----
-@add_to_class(Layer_Dense)
-def backward(self, dvalues, need_dinputs=True):
-    # dvalues: the loss's gradient with respect to this layer's output, one row per sample.
-    self.dweights = np.dot(self.inputs.T, dvalues)
-    self.dbiases = np.sum(dvalues, axis=0, keepdims=True)
-    # The gradient to hand back to the layer before this one. The first layer has no one
-    # to hand it to (its inputs are the data), so a training loop may skip this product.
-    self.dinputs = np.dot(dvalues, self.weights.T) if need_dinputs else None
-
-
-# ---- from notebooks/07_backpropagation.ipynb ----
-@add_to_class(Activation_ReLU)
-def backward(self, dvalues):
-    # ReLU's derivative is 1 where the input was positive and 0 elsewhere;
-    # the chain rule multiplies it with the gradient coming from above.
-    self.dinputs = dvalues * (self.inputs > 0)
-
-
-# ---- from notebooks/07_backpropagation.ipynb ----
-@add_to_class(Loss_CategoricalCrossentropy)
-def backward(self, dvalues, y_true):
-    samples = len(dvalues)
-    labels = len(dvalues[0])
-    if len(y_true.shape) == 1:  # class indices: turn them into one-hot rows
-        y_true = np.eye(labels)[y_true]
-    # Clip as the forward pass does, so a zero probability cannot divide by zero.
-    dvalues_clipped = np.clip(dvalues, 1e-7, 1 - 1e-7)
-    # d(-log p)/dp = -1/p at the true class; divide by the batch size for the mean.
-    self.dinputs = -y_true / dvalues_clipped / samples
-
-
-# ---- from notebooks/07_backpropagation.ipynb ----
-@add_to_class(Activation_Softmax)
-def backward(self, dvalues):
-    self.dinputs = np.empty_like(dvalues)
-    for index, (single_output, single_dvalues) in enumerate(zip(self.output, dvalues)):
-        single_output = single_output.reshape(-1, 1)
-        # The Jacobian of softmax: diag(s) - s s^T.
-        jacobian_matrix = np.diagflat(single_output) - np.dot(single_output, single_output.T)
-        self.dinputs[index] = np.dot(jacobian_matrix, single_dvalues)
-
-
-# ---- from notebooks/07_backpropagation.ipynb ----
 class Activation_Softmax_Loss_CategoricalCrossentropy:
     """Softmax followed by cross-entropy, with their shortcut gradient (y_hat - y) / n."""
 
@@ -153,7 +282,6 @@ class Activation_Softmax_Loss_CategoricalCrossentropy:
         self.dinputs = self.dinputs / samples
 
 
-# ---- from notebooks/07_backpropagation.ipynb ----
 def numerical_gradient(f, x, h=1e-6):
     """Central-difference gradient of the number f() with respect to the array x.
 
@@ -177,7 +305,6 @@ def relative_error(analytic, numeric):
     return 0.0 if scale == 0 else np.linalg.norm(analytic - numeric) / scale
 
 
-# ---- from notebooks/07_backpropagation.ipynb ----
 def gradient_check(component, inputs, y_true=None, threshold=1e-6, h=1e-6):
     """Compare `component.backward` with central differences, in float64.
 
@@ -229,7 +356,7 @@ def gradient_check(component, inputs, y_true=None, threshold=1e-6, h=1e-6):
     return errors
 
 
-# ---- from notebooks/09_learning_rate_decay.ipynb ----
+# notebooks/09_learning_rate_decay.ipynb
 class Optimizer:
     """What every optimiser shares: a learning rate that decays as 1 / (1 + decay * t)."""
 
@@ -249,24 +376,34 @@ class Optimizer:
         self.iterations += 1
 
 
-# ---- from notebooks/10_momentum.ipynb ----
+# notebooks/10_momentum.ipynb
 class Optimizer_SGD(Optimizer):
     """Stochastic gradient descent, with optional learning-rate decay and momentum."""
 
-    def __init__(self, learning_rate=1.0, decay=0.0, momentum=0.0):
-        super().__init__(learning_rate, decay)
-        self.momentum = momentum
+    # notebooks/21_modern_optimisation.ipynb
+    nesterov = False
 
+    # notebooks/21_modern_optimisation.ipynb
+    def __init__(self, learning_rate=1.0, decay=0.0, momentum=0.0, nesterov=False):
+        Optimizer.__init__(self, learning_rate, decay)
+        self.momentum = momentum
+        self.nesterov = nesterov
+
+    # notebooks/21_modern_optimisation.ipynb
     def update_params(self, layer):
         if self.momentum:
             if not hasattr(layer, "weight_momentums"):
                 layer.weight_momentums = np.zeros_like(layer.weights)
                 layer.bias_momentums = np.zeros_like(layer.biases)
-            # Keep a fraction of the previous step, then add this step's gradient step.
+            # Keep a fraction of the previous step, then add this step's gradient step (notebook 10).
             weight_updates = self.momentum * layer.weight_momentums - self.current_learning_rate * layer.dweights
             bias_updates = self.momentum * layer.bias_momentums - self.current_learning_rate * layer.dbiases
             layer.weight_momentums = weight_updates
             layer.bias_momentums = bias_updates
+            if self.nesterov:
+                # Look ahead: move by the new velocity once more, plus this step's gradient step.
+                weight_updates = self.momentum * weight_updates - self.current_learning_rate * layer.dweights
+                bias_updates = self.momentum * bias_updates - self.current_learning_rate * layer.dbiases
         else:
             weight_updates = -self.current_learning_rate * layer.dweights
             bias_updates = -self.current_learning_rate * layer.dbiases
@@ -274,7 +411,7 @@ class Optimizer_SGD(Optimizer):
         layer.biases += bias_updates
 
 
-# ---- from notebooks/11_adam.ipynb ----
+# notebooks/11_adam.ipynb
 class Optimizer_Adagrad(Optimizer):
     """AdaGrad: each parameter's step shrinks with the sum of its squared gradients."""
 
@@ -292,7 +429,6 @@ class Optimizer_Adagrad(Optimizer):
         layer.biases += -self.current_learning_rate * layer.dbiases / (np.sqrt(layer.bias_cache) + self.epsilon)
 
 
-# ---- from notebooks/11_adam.ipynb ----
 class Optimizer_RMSprop(Optimizer):
     """RMSProp: like AdaGrad, but the cache is a moving average that forgets old gradients."""
 
@@ -311,7 +447,6 @@ class Optimizer_RMSprop(Optimizer):
         layer.biases += -self.current_learning_rate * layer.dbiases / (np.sqrt(layer.bias_cache) + self.epsilon)
 
 
-# ---- from notebooks/11_adam.ipynb ----
 class Optimizer_Adam(Optimizer):
     """Adam: momentum (first moment) plus RMSProp's cache (second moment), bias-corrected."""
 
@@ -343,61 +478,7 @@ class Optimizer_Adam(Optimizer):
         layer.biases += -self.current_learning_rate * bias_momentums_corrected / (np.sqrt(bias_cache_corrected) + self.epsilon)
 
 
-# ---- from notebooks/13_l1_l2_regularisation.ipynb ----
-@add_to_class(Layer_Dense)
-def __init__(self, n_inputs, n_neurons, weight_regularizer_l1=0, weight_regularizer_l2=0,
-             bias_regularizer_l1=0, bias_regularizer_l2=0):
-    # The same start as in notebook 02: small random weights, zero biases.
-    self.weights = 0.01 * np.random.randn(n_inputs, n_neurons)
-    self.biases = np.zeros((1, n_neurons))
-    # Penalty strengths (lambda); 0 switches a penalty off.
-    self.weight_regularizer_l1 = weight_regularizer_l1
-    self.weight_regularizer_l2 = weight_regularizer_l2
-    self.bias_regularizer_l1 = bias_regularizer_l1
-    self.bias_regularizer_l2 = bias_regularizer_l2
-
-
-# Class-wide defaults: a layer made without this constructor (for example before this cell ran)
-# reads 0 here, so it behaves exactly as before.
-Layer_Dense.weight_regularizer_l1 = Layer_Dense.weight_regularizer_l2 = 0
-Layer_Dense.bias_regularizer_l1 = Layer_Dense.bias_regularizer_l2 = 0
-
-
-# ---- from notebooks/13_l1_l2_regularisation.ipynb ----
-@add_to_class(Loss)
-def regularization_loss(self, layer):
-    """The L1 and L2 penalties of one layer's weights and biases."""
-    regularization_loss = 0
-    if layer.weight_regularizer_l1 > 0:
-        regularization_loss += layer.weight_regularizer_l1 * np.sum(np.abs(layer.weights))
-    if layer.weight_regularizer_l2 > 0:
-        regularization_loss += layer.weight_regularizer_l2 * np.sum(layer.weights * layer.weights)
-    if layer.bias_regularizer_l1 > 0:
-        regularization_loss += layer.bias_regularizer_l1 * np.sum(np.abs(layer.biases))
-    if layer.bias_regularizer_l2 > 0:
-        regularization_loss += layer.bias_regularizer_l2 * np.sum(layer.biases * layer.biases)
-    return regularization_loss
-
-
-# ---- from notebooks/13_l1_l2_regularisation.ipynb ----
-@add_to_class(Layer_Dense)
-def backward(self, dvalues, need_dinputs=True):
-    # The data gradients, as in notebook 07.
-    self.dweights = np.dot(self.inputs.T, dvalues)
-    self.dbiases = np.sum(dvalues, axis=0, keepdims=True)
-    # Each active penalty adds its own gradient: l1 * sign(w) for L1, 2 * l2 * w for L2.
-    if self.weight_regularizer_l1 > 0:
-        self.dweights += self.weight_regularizer_l1 * np.sign(self.weights)
-    if self.weight_regularizer_l2 > 0:
-        self.dweights += 2 * self.weight_regularizer_l2 * self.weights
-    if self.bias_regularizer_l1 > 0:
-        self.dbiases += self.bias_regularizer_l1 * np.sign(self.biases)
-    if self.bias_regularizer_l2 > 0:
-        self.dbiases += 2 * self.bias_regularizer_l2 * self.biases
-    self.dinputs = np.dot(dvalues, self.weights.T) if need_dinputs else None
-
-
-# ---- from notebooks/14_dropout.ipynb ----
+# notebooks/14_dropout.ipynb
 class Layer_Dropout:
     """Inverted dropout: in training, drop each input with probability `rate` and scale the rest."""
 
@@ -419,7 +500,7 @@ class Layer_Dropout:
         self.dinputs = dvalues * self.binary_mask
 
 
-# ---- from notebooks/15_binary_logistic_regression.ipynb ----
+# notebooks/15_binary_logistic_regression.ipynb
 class Activation_Sigmoid:
     """One independent probability per output, 1 / (1 + exp(-z)): for yes/no questions."""
 
@@ -436,7 +517,6 @@ class Activation_Sigmoid:
         return (outputs > 0.5) * 1
 
 
-# ---- from notebooks/15_binary_logistic_regression.ipynb ----
 class Loss_BinaryCrossentropy(Loss):
     """Cross-entropy of independent yes/no outputs, each a sigmoid probability."""
 
@@ -456,7 +536,6 @@ class Loss_BinaryCrossentropy(Loss):
         self.dinputs = -(y_true / clipped_dvalues - (1 - y_true) / (1 - clipped_dvalues)) / outputs / samples
 
 
-# ---- from notebooks/15_binary_logistic_regression.ipynb ----
 class Activation_Sigmoid_Loss_BinaryCrossentropy:
     """Sigmoid followed by binary cross-entropy, with their shortcut gradient (p - y) / (N * J)."""
 
@@ -476,7 +555,7 @@ class Activation_Sigmoid_Loss_BinaryCrossentropy:
         self.dinputs = (dvalues - y_true) / outputs / samples
 
 
-# ---- from notebooks/16_regression.ipynb ----
+# notebooks/16_regression.ipynb
 class Activation_Linear:
     """The identity: passes its inputs on unchanged, for outputs that can be any number."""
 
@@ -493,7 +572,6 @@ class Activation_Linear:
         return outputs
 
 
-# ---- from notebooks/16_regression.ipynb ----
 class Loss_MeanSquaredError(Loss):
     """The mean of the squared differences between targets and predictions (L2 loss)."""
 
@@ -508,7 +586,6 @@ class Loss_MeanSquaredError(Loss):
         self.dinputs = -2 * (y_true - dvalues) / outputs / samples
 
 
-# ---- from notebooks/16_regression.ipynb ----
 class Loss_MeanAbsoluteError(Loss):
     """The mean of the absolute differences between targets and predictions (L1 loss)."""
 
@@ -523,10 +600,7 @@ class Loss_MeanAbsoluteError(Loss):
         self.dinputs = -np.sign(y_true - dvalues) / outputs / samples
 
 
-# ---- from notebooks/17_initialisation_and_depth.ipynb ----
-import numbers
-
-
+# notebooks/17_initialisation_and_depth.ipynb
 def initial_std(weight_init, n_inputs, n_neurons):
     """The standard deviation of a new layer's weights, for Layer_Dense(..., weight_init=...)."""
     if weight_init == "he":  # for ReLU layers: keeps the signal's size from layer to layer
@@ -539,74 +613,7 @@ def initial_std(weight_init, n_inputs, n_neurons):
                      f"(the book's 0.01), got {weight_init!r}")
 
 
-@add_to_class(Layer_Dense)
-def __init__(self, n_inputs, n_neurons, weight_regularizer_l1=0, weight_regularizer_l2=0,
-             bias_regularizer_l1=0, bias_regularizer_l2=0, weight_init=0.01):
-    # Random weights with the chosen standard deviation (0.01: the book's start), zero biases.
-    self.weights = initial_std(weight_init, n_inputs, n_neurons) * np.random.randn(n_inputs, n_neurons)
-    self.biases = np.zeros((1, n_neurons))
-    # Penalty strengths (lambda) as in notebook 13; 0 switches a penalty off.
-    self.weight_regularizer_l1 = weight_regularizer_l1
-    self.weight_regularizer_l2 = weight_regularizer_l2
-    self.bias_regularizer_l1 = bias_regularizer_l1
-    self.bias_regularizer_l2 = bias_regularizer_l2
-
-
-# ---- from notebooks/18_model_class.ipynb ----
-@add_to_class(Activation_Softmax)
-def predictions(self, outputs):
-    # The class with the highest probability in each row.
-    return np.argmax(outputs, axis=1)
-
-
-@add_to_class(Activation_ReLU)
-def predictions(self, outputs):
-    # ReLU as the last layer outputs numbers (>= 0): they are the predictions.
-    return outputs
-
-
-# ---- from notebooks/18_model_class.ipynb ----
-@add_to_class(Loss)
-def remember_trainable_layers(self, trainable_layers):
-    # The layers whose penalties belong in the regularised loss.
-    self.trainable_layers = trainable_layers
-
-
-@add_to_class(Loss)
-def calculate(self, output, y, *, include_regularization=False):
-    sample_losses = self.forward(output, y)
-    data_loss = np.mean(sample_losses)
-    # Keep a running sum and count, so an epoch of many batches can report its mean loss.
-    self.accumulated_sum += np.sum(sample_losses)
-    self.accumulated_count += len(sample_losses)
-    if not include_regularization:
-        return data_loss
-    return data_loss, sum(self.regularization_loss(layer) for layer in self.trainable_layers)
-
-
-@add_to_class(Loss)
-def calculate_accumulated(self, *, include_regularization=False):
-    # The mean loss over every sample seen since new_pass().
-    data_loss = self.accumulated_sum / self.accumulated_count
-    if not include_regularization:
-        return data_loss
-    return data_loss, sum(self.regularization_loss(layer) for layer in self.trainable_layers)
-
-
-@add_to_class(Loss)
-def new_pass(self):
-    # Start a new epoch (or a new evaluation): forget the running sum.
-    self.accumulated_sum = 0
-    self.accumulated_count = 0
-
-
-# Class-wide defaults: a loss that has not been given layers or started a pass works as before.
-Loss.trainable_layers = ()
-Loss.accumulated_sum = 0
-Loss.accumulated_count = 0
-
-
-# ---- from notebooks/18_model_class.ipynb ----
+# notebooks/18_model_class.ipynb
 class Accuracy:
     """What every accuracy shares: compare predictions with targets and keep a running mean."""
 
@@ -654,16 +661,11 @@ class Accuracy_Regression(Accuracy):
         return np.absolute(predictions - y) < self.precision
 
 
-# ---- from notebooks/18_model_class.ipynb ----
 class Layer_Input:
     """The first link of the chain: its output is the data it is given."""
 
     def forward(self, inputs, training):
         self.output = inputs
-
-
-# ---- from notebooks/18_model_class.ipynb ----
-import inspect
 
 
 class Model:
@@ -673,13 +675,16 @@ class Model:
     save_parameters, load_parameters, save and Model.load (until then they raise).
     """
 
+    # notebooks/18_model_class.ipynb
     def __init__(self):
         self.layers = []
         self.loss = self.optimizer = self.accuracy = None
 
+    # notebooks/18_model_class.ipynb
     def add(self, layer):
         self.layers.append(layer)
 
+    # notebooks/18_model_class.ipynb
     def set(self, *, loss=None, optimizer=None, accuracy=None):
         # Only what is given changes, so a loaded model can be given just a loss, say.
         if loss is not None:
@@ -689,6 +694,7 @@ class Model:
         if accuracy is not None:
             self.accuracy = accuracy
 
+    # notebooks/18_model_class.ipynb
     def finalize(self):
         if not self.layers:
             raise ValueError("the model has no layers: call model.add(layer) before model.finalize()")
@@ -710,6 +716,7 @@ class Model:
         else:
             self.softmax_classifier_output = None
 
+    # notebooks/18_model_class.ipynb
     def forward(self, X, training):
         self.input_layer.forward(X, training)
         for layer, takes_training in zip(self.layers, self.takes_training):
@@ -719,6 +726,7 @@ class Model:
                 layer.forward(layer.prev.output)
         return layer.output
 
+    # notebooks/18_model_class.ipynb
     def backward(self, output, y):
         if self.softmax_classifier_output is not None:
             # The combined gradient replaces the last two links of the chain.
@@ -731,8 +739,219 @@ class Model:
         for layer in reversed(layers):
             layer.backward(layer.next.dinputs)
 
+    # notebooks/18_model_class.ipynb
+    def train(self, X, y, *, epochs=1, batch_size=None, print_every=1, validation_data=None):
+        """Train for `epochs` passes over (X, y) in batches of `batch_size` (None: one full batch);
+        print a summary every `print_every` epochs (0: never); return the history."""
+        _check_ready(self, training=True)
+        _check_data(X, y)
+        _check_targets(self, y)
+        _check_count("epochs", epochs, 0)
+        _check_count("batch_size", batch_size, 1, allow_none=True)
+        _check_count("print_every", print_every, 0)
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise TypeError(f"validation_data must be a pair (X_val, y_val), got {type(validation_data).__name__}")
+            _check_data(*validation_data, name="validation_data[0]")
+            _check_targets(self, validation_data[1], name="y_val")
+        self.accuracy.init(y)
+        steps = 1 if batch_size is None else -(-len(X) // batch_size)  # rounded up: a last, smaller batch
+        history = {"epoch": [], "loss": [], "data_loss": [], "regularization_loss": [], "accuracy": [],
+                   "learning_rate": [], "validation_loss": [], "validation_accuracy": []}
+        progress = TrainingProgress(max(epochs, 1))  # a bar in JupyterLab and Colab, as in notebooks 08-17
+        for epoch in range(1, epochs + 1):
+            self.loss.new_pass()
+            self.accuracy.new_pass()
+            regularization_loss = 0.0
+            rate = self.optimizer.current_learning_rate
+            # A new order every epoch, so that no batch always holds the same samples.
+            order = None if batch_size is None else np.random.permutation(len(X))
+            for step in range(steps):
+                if order is None:
+                    batch_X, batch_y = X, y
+                else:
+                    batch = order[step * batch_size:(step + 1) * batch_size]
+                    batch_X, batch_y = X[batch], y[batch]
 
-# ---- from notebooks/18_model_class.ipynb ----
+                output = self.forward(batch_X, training=True)
+                _, step_regularization = self.loss.calculate(output, batch_y, include_regularization=True)
+                regularization_loss += step_regularization / steps
+                predictions = self.output_layer_activation.predictions(output)
+                self.accuracy.calculate(predictions, batch_y)
+
+                self.backward(output, batch_y)
+                self.optimizer.pre_update_params()
+                for layer in self.trainable_layers:
+                    self.optimizer.update_params(layer)
+                self.optimizer.post_update_params()
+
+            # The epoch's loss and accuracy: means over all its samples (each seen once).
+            data_loss = float(self.loss.calculate_accumulated())
+            accuracy = float(self.accuracy.calculate_accumulated())
+            loss = data_loss + float(regularization_loss)
+            for key, value in (("epoch", epoch), ("loss", loss), ("data_loss", data_loss),
+                               ("regularization_loss", float(regularization_loss)),
+                               ("accuracy", accuracy), ("learning_rate", float(rate))):
+                history[key].append(value)
+            line = f"epoch: {epoch:>5}, acc: {accuracy:.3f}, loss: {loss:.3g}"
+            if regularization_loss:
+                line += f" (data: {data_loss:.3g}, reg: {regularization_loss:.3g})"
+            if validation_data is not None:  # after the epoch's updates, with the weights it ends with
+                validation_loss, validation_accuracy = self.evaluate(*validation_data, batch_size=batch_size)
+                history["validation_loss"].append(validation_loss)
+                history["validation_accuracy"].append(validation_accuracy)
+                line += f", val_acc: {validation_accuracy:.3f}, val_loss: {validation_loss:.3g}"
+            if print_every and (epoch % print_every == 0 or epoch == epochs):
+                print(line + f", lr: {rate:.6g}")
+            progress.update(epoch - 1)
+        progress.close()
+        return history
+
+    # notebooks/18_model_class.ipynb
+    def evaluate(self, X_val, y_val, *, batch_size=None):
+        """(mean loss, accuracy) on (X_val, y_val): forward passes in evaluation mode, nothing learnt."""
+        _check_ready(self, training=False)
+        _check_data(X_val, y_val, name="X_val")
+        _check_targets(self, y_val, name="y_val")
+        self.loss.new_pass()
+        self.accuracy.new_pass()
+        if isinstance(self.accuracy, Accuracy_Regression) and self.accuracy.precision is None:
+            self.accuracy.init(y_val)  # a model that never trained: measure the spread here
+        for start in range(0, len(X_val), batch_size or len(X_val)):
+            end = start + (batch_size or len(X_val))
+            batch_X, batch_y = X_val[start:end], y_val[start:end]
+            output = self.forward(batch_X, training=False)
+            self.loss.calculate(output, batch_y)
+            self.accuracy.calculate(self.output_layer_activation.predictions(output), batch_y)
+        return float(self.loss.calculate_accumulated()), float(self.accuracy.calculate_accumulated())
+
+    # notebooks/18_model_class.ipynb
+    def predict(self, X, *, batch_size=None):
+        """The output layer's outputs for X (probabilities, for a softmax): evaluation mode."""
+        _check_ready(self, training=False, needs_loss=False)
+        _check_data(X, None)
+        outputs = [self.forward(X[start:start + (batch_size or len(X))], training=False)
+                   for start in range(0, len(X), batch_size or len(X))]
+        return np.vstack(outputs)
+
+    # notebooks/18_model_class.ipynb
+    def get_parameters(self):
+        """A copy of every trainable layer's (weights, biases), first layer first."""
+        return [tuple(array.copy() for array in layer.get_parameters()) for layer in self.trainable_layers]
+
+    # notebooks/18_model_class.ipynb
+    def set_parameters(self, parameters):
+        """Put in (weights, biases) pairs from get_parameters; all shapes are checked before anything changes."""
+        parameters = list(parameters)
+        if len(parameters) != len(self.trainable_layers):
+            raise ValueError(f"expected (weights, biases) for {len(self.trainable_layers)} trainable layers, "
+                             f"got {len(parameters)}")
+        for i, (layer, pair) in enumerate(zip(self.trainable_layers, parameters)):
+            shapes = [np.shape(array) for array in pair] if len(pair) == 2 else None
+            if shapes != [layer.weights.shape, layer.biases.shape]:
+                raise ValueError(f"trainable layer {i} needs weights {layer.weights.shape} and biases "
+                                 f"{layer.biases.shape}, got shapes {shapes}")
+        for layer, (weights, biases) in zip(self.trainable_layers, parameters):
+            layer.set_parameters(np.array(weights), np.array(biases))  # copies: the model owns its arrays
+
+    # notebooks/20_save_load_predict.ipynb
+    def save_parameters(self, path):
+        """Write every trainable layer's weights and biases to `path` as a NumPy .npz archive.
+
+        The archive also records the format and the model's layers, so that load_parameters can
+        refuse a file made for another network. It holds arrays only: no pickle, no code."""
+        arrays = {"format": np.array(PARAMETER_FILE_FORMAT),
+                  "layers": np.array([_layer_description(layer) for layer in self.layers])}
+        for i, (weights, biases) in enumerate(self.get_parameters()):
+            arrays[f"weights_{i}"] = weights
+            arrays[f"biases_{i}"] = biases
+        with open(path, "wb") as file:  # an open file: np.savez would add ".npz" to a bare name
+            np.savez(file, **arrays)
+
+    # notebooks/20_save_load_predict.ipynb
+    def load_parameters(self, path):
+        """Read weights and biases written by save_parameters into this model.
+
+        Everything is checked first (the format, the layers, every array's shape); only then are the
+        parameters set. A file that fails a check raises a ValueError and leaves the model unchanged."""
+        arrays = _read_parameter_file(path)
+        found_format = str(arrays.get("format", "no format entry"))
+        if found_format != PARAMETER_FILE_FORMAT:
+            raise ValueError(f"{path} is a .npz archive but not a parameter file: expected the format "
+                             f"{PARAMETER_FILE_FORMAT!r}, found {found_format!r}")
+        expected_layers = [_layer_description(layer) for layer in self.layers]
+        found_layers = [str(name) for name in arrays.get("layers", [])]
+        if found_layers != expected_layers:
+            raise ValueError(f"{path} holds the parameters of another network: this model's layers are "
+                             f"{expected_layers}, the file's are {found_layers}")
+        parameters = []
+        for i, layer in enumerate(self.trainable_layers):
+            pair = (arrays.get(f"weights_{i}"), arrays.get(f"biases_{i}"))
+            shapes = [getattr(array, "shape", None) for array in pair]
+            if shapes != [layer.weights.shape, layer.biases.shape] or pair[0].dtype.kind != "f" or pair[1].dtype.kind != "f":
+                raise ValueError(f"{path}: trainable layer {i} needs float weights {layer.weights.shape} and biases "
+                                 f"{layer.biases.shape}, the file has {shapes}")
+            dtypes = [array.dtype.name for array in pair]
+            if not set(dtypes) <= {"float32", "float64"}:  # float16 would make the whole model compute in it
+                raise ValueError(f"{path}: trainable layer {i} has {' and '.join(dtypes)} parameters, expected float32 "
+                                 "or float64; convert them on purpose (array.astype(np.float32)) if you want them")
+            if not all(np.isfinite(array).all() for array in pair):  # a NaN would spread through every prediction
+                raise ValueError(f"{path}: trainable layer {i} holds values that are not finite (NaN or infinity)")
+            parameters.append(pair)
+        self.set_parameters(parameters)  # reached only when every check passed
+
+    # notebooks/20_save_load_predict.ipynb
+    def save(self, path):
+        """Pickle the whole model (layers, parameters, loss, accuracy, optimiser state) to `path`.
+
+        A cleaned copy is saved: no training data, outputs or gradients from the last pass. Read the
+        file back with Model.load, which unpickles it."""
+        model = copy.deepcopy(self)
+        parts = [model.input_layer, model.loss, model.accuracy, *model.layers]
+        if model.softmax_classifier_output is not None:
+            combined = model.softmax_classifier_output
+            parts += [combined, combined.activation, combined.loss]
+        for part in parts:
+            for name in _DATA_AND_GRADIENTS:
+                part.__dict__.pop(name, None)
+            if hasattr(part, "new_pass"):
+                part.new_pass()  # forget the running sums of the last epoch
+        data = pickle.dumps(model)
+        with open(path, "wb") as file:  # one header line with the digest of the pickle, then the pickle
+            file.write(MODEL_FILE_HEADER + hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+
+    # notebooks/20_save_load_predict.ipynb
+    @staticmethod
+    def load(path):
+        """Read a model written by Model.save: `model = Model.load(path)`.
+
+        The sha256 digest in the file's header is checked before unpickling: it detects a damaged or
+        truncated file, not a malicious one (its author can write a matching digest).
+        Warning: this UNPICKLES the file, and unpickling can run any code the file's author put
+        in it. Only load files you made yourself or fully trust. For weights from elsewhere, use
+        save_parameters and load_parameters, which read plain arrays only."""
+        with open(path, "rb") as file:
+            header, _, data = file.read().partition(b"\n")
+        if header.startswith(b"PK"):
+            raise ValueError(f"{path} is a zip archive (a .npz parameter file?), expected a pickled Model written "
+                             "by Model.save: for parameters, build the model and call its load_parameters")
+        if not header.startswith(MODEL_FILE_HEADER):
+            raise ValueError(f"{path} does not begin with the header line that Model.save writes, expected a file "
+                             "written by Model.save (a bare pickle, such as the book's, is not read: nothing could "
+                             "tell whether it is damaged)")
+        if header[len(MODEL_FILE_HEADER):] != hashlib.sha256(data).hexdigest().encode():
+            raise ValueError(f"{path} does not match the sha256 digest in its header: the file is truncated or "
+                             "damaged, expected a file written by Model.save; it was not unpickled")
+        try:  # the digest matched, so these are the bytes that were saved; still, report any failure clearly
+            model = pickle.loads(data)
+        except Exception as error:
+            raise ValueError(f"{path} could not be unpickled ({type(error).__name__}: {error}); expected a "
+                             "file written by Model.save with this version of the course's classes") from None
+        if not isinstance(model, Model):
+            raise ValueError(f"{path} held a {type(model).__name__}, expected a Model written by Model.save")
+        return model
+
+
 def _check_ready(model, training, needs_loss=True):
     """Clear errors for a model used before it is complete."""
     if not hasattr(model, "input_layer"):
@@ -769,157 +988,6 @@ def _check_count(name, value, smallest, allow_none=False):
         raise ValueError(f"{name} must be an integer >= {smallest}{' or None' if allow_none else ''}, got {value!r}")
 
 
-# ---- from notebooks/18_model_class.ipynb ----
-from nnfs_helpers.progress import TrainingProgress
-
-
-@add_to_class(Model)
-def train(self, X, y, *, epochs=1, batch_size=None, print_every=1, validation_data=None):
-    """Train for `epochs` passes over (X, y) in batches of `batch_size` (None: one full batch);
-    print a summary every `print_every` epochs (0: never); return the history."""
-    _check_ready(self, training=True)
-    _check_data(X, y)
-    _check_targets(self, y)
-    _check_count("epochs", epochs, 0)
-    _check_count("batch_size", batch_size, 1, allow_none=True)
-    _check_count("print_every", print_every, 0)
-    if validation_data is not None:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise TypeError(f"validation_data must be a pair (X_val, y_val), got {type(validation_data).__name__}")
-        _check_data(*validation_data, name="validation_data[0]")
-        _check_targets(self, validation_data[1], name="y_val")
-    self.accuracy.init(y)
-    steps = 1 if batch_size is None else -(-len(X) // batch_size)  # rounded up: a last, smaller batch
-    history = {"epoch": [], "loss": [], "data_loss": [], "regularization_loss": [], "accuracy": [],
-               "learning_rate": [], "validation_loss": [], "validation_accuracy": []}
-    progress = TrainingProgress(max(epochs, 1))  # a bar in JupyterLab and Colab, as in notebooks 08-17
-    for epoch in range(1, epochs + 1):
-        self.loss.new_pass()
-        self.accuracy.new_pass()
-        regularization_loss = 0.0
-        rate = self.optimizer.current_learning_rate
-        # A new order every epoch, so that no batch always holds the same samples.
-        order = None if batch_size is None else np.random.permutation(len(X))
-        for step in range(steps):
-            if order is None:
-                batch_X, batch_y = X, y
-            else:
-                batch = order[step * batch_size:(step + 1) * batch_size]
-                batch_X, batch_y = X[batch], y[batch]
-
-            output = self.forward(batch_X, training=True)
-            _, step_regularization = self.loss.calculate(output, batch_y, include_regularization=True)
-            regularization_loss += step_regularization / steps
-            predictions = self.output_layer_activation.predictions(output)
-            self.accuracy.calculate(predictions, batch_y)
-
-            self.backward(output, batch_y)
-            self.optimizer.pre_update_params()
-            for layer in self.trainable_layers:
-                self.optimizer.update_params(layer)
-            self.optimizer.post_update_params()
-
-        # The epoch's loss and accuracy: means over all its samples (each seen once).
-        data_loss = float(self.loss.calculate_accumulated())
-        accuracy = float(self.accuracy.calculate_accumulated())
-        loss = data_loss + float(regularization_loss)
-        for key, value in (("epoch", epoch), ("loss", loss), ("data_loss", data_loss),
-                           ("regularization_loss", float(regularization_loss)),
-                           ("accuracy", accuracy), ("learning_rate", float(rate))):
-            history[key].append(value)
-        line = f"epoch: {epoch:>5}, acc: {accuracy:.3f}, loss: {loss:.3g}"
-        if regularization_loss:
-            line += f" (data: {data_loss:.3g}, reg: {regularization_loss:.3g})"
-        if validation_data is not None:  # after the epoch's updates, with the weights it ends with
-            validation_loss, validation_accuracy = self.evaluate(*validation_data, batch_size=batch_size)
-            history["validation_loss"].append(validation_loss)
-            history["validation_accuracy"].append(validation_accuracy)
-            line += f", val_acc: {validation_accuracy:.3f}, val_loss: {validation_loss:.3g}"
-        if print_every and (epoch % print_every == 0 or epoch == epochs):
-            print(line + f", lr: {rate:.6g}")
-        progress.update(epoch - 1)
-    progress.close()
-    return history
-
-
-# ---- from notebooks/18_model_class.ipynb ----
-@add_to_class(Model)
-def evaluate(self, X_val, y_val, *, batch_size=None):
-    """(mean loss, accuracy) on (X_val, y_val): forward passes in evaluation mode, nothing learnt."""
-    _check_ready(self, training=False)
-    _check_data(X_val, y_val, name="X_val")
-    _check_targets(self, y_val, name="y_val")
-    self.loss.new_pass()
-    self.accuracy.new_pass()
-    if isinstance(self.accuracy, Accuracy_Regression) and self.accuracy.precision is None:
-        self.accuracy.init(y_val)  # a model that never trained: measure the spread here
-    for start in range(0, len(X_val), batch_size or len(X_val)):
-        end = start + (batch_size or len(X_val))
-        batch_X, batch_y = X_val[start:end], y_val[start:end]
-        output = self.forward(batch_X, training=False)
-        self.loss.calculate(output, batch_y)
-        self.accuracy.calculate(self.output_layer_activation.predictions(output), batch_y)
-    return float(self.loss.calculate_accumulated()), float(self.accuracy.calculate_accumulated())
-
-
-@add_to_class(Model)
-def predict(self, X, *, batch_size=None):
-    """The output layer's outputs for X (probabilities, for a softmax): evaluation mode."""
-    _check_ready(self, training=False, needs_loss=False)
-    _check_data(X, None)
-    outputs = [self.forward(X[start:start + (batch_size or len(X))], training=False)
-               for start in range(0, len(X), batch_size or len(X))]
-    return np.vstack(outputs)
-
-
-# ---- from notebooks/18_model_class.ipynb ----
-@add_to_class(Layer_Dense)
-def get_parameters(self):
-    return self.weights, self.biases
-
-
-@add_to_class(Layer_Dense)
-def set_parameters(self, weights, biases):
-    self.weights = weights
-    self.biases = biases
-
-
-@add_to_class(Model)
-def get_parameters(self):
-    """A copy of every trainable layer's (weights, biases), first layer first."""
-    return [tuple(array.copy() for array in layer.get_parameters()) for layer in self.trainable_layers]
-
-
-@add_to_class(Model)
-def set_parameters(self, parameters):
-    """Put in (weights, biases) pairs from get_parameters; all shapes are checked before anything changes."""
-    parameters = list(parameters)
-    if len(parameters) != len(self.trainable_layers):
-        raise ValueError(f"expected (weights, biases) for {len(self.trainable_layers)} trainable layers, "
-                         f"got {len(parameters)}")
-    for i, (layer, pair) in enumerate(zip(self.trainable_layers, parameters)):
-        shapes = [np.shape(array) for array in pair] if len(pair) == 2 else None
-        if shapes != [layer.weights.shape, layer.biases.shape]:
-            raise ValueError(f"trainable layer {i} needs weights {layer.weights.shape} and biases "
-                             f"{layer.biases.shape}, got shapes {shapes}")
-    for layer, (weights, biases) in zip(self.trainable_layers, parameters):
-        layer.set_parameters(np.array(weights), np.array(biases))  # copies: the model owns its arrays
-
-
-def _written_in_notebook_20(name):
-    def method(*args, **kwargs):
-        raise NotImplementedError(f"Model.{name} is written in notebook 20 (save, load, predict): "
-                                  "run that notebook's export cells, or import nnfs_helpers.network once it has them")
-    method.__name__ = name
-    return method
-
-
-for _name in ("save_parameters", "load_parameters", "save"):
-    setattr(Model, _name, _written_in_notebook_20(_name))
-Model.load = staticmethod(_written_in_notebook_20("load"))
-
-
-# ---- from notebooks/18_model_class.ipynb ----
 def _with_training_flag(forward):
     """forward(inputs) that also accepts the book's forward(inputs, training); the flag is ignored."""
     def forward_with_flag(self, inputs, training=False):
@@ -946,11 +1014,7 @@ def _one_or_all_layers(per_layer):
 Loss.regularization_loss = _one_or_all_layers(getattr(Loss.regularization_loss, "per_layer", Loss.regularization_loss))
 
 
-# ---- from notebooks/20_save_load_predict.ipynb ----
-import copy
-import hashlib
-import pickle
-
+# notebooks/20_save_load_predict.ipynb
 PARAMETER_FILE_FORMAT = "nnfs-course model parameters, version 1"
 
 
@@ -990,114 +1054,13 @@ def _read_parameter_file(path):
                          f"{expected}: the file is probably truncated or damaged") from None
 
 
-# ---- from notebooks/20_save_load_predict.ipynb ----
-@add_to_class(Model)
-def save_parameters(self, path):
-    """Write every trainable layer's weights and biases to `path` as a NumPy .npz archive.
-
-    The archive also records the format and the model's layers, so that load_parameters can
-    refuse a file made for another network. It holds arrays only: no pickle, no code."""
-    arrays = {"format": np.array(PARAMETER_FILE_FORMAT),
-              "layers": np.array([_layer_description(layer) for layer in self.layers])}
-    for i, (weights, biases) in enumerate(self.get_parameters()):
-        arrays[f"weights_{i}"] = weights
-        arrays[f"biases_{i}"] = biases
-    with open(path, "wb") as file:  # an open file: np.savez would add ".npz" to a bare name
-        np.savez(file, **arrays)
-
-
-@add_to_class(Model)
-def load_parameters(self, path):
-    """Read weights and biases written by save_parameters into this model.
-
-    Everything is checked first (the format, the layers, every array's shape); only then are the
-    parameters set. A file that fails a check raises a ValueError and leaves the model unchanged."""
-    arrays = _read_parameter_file(path)
-    found_format = str(arrays.get("format", "no format entry"))
-    if found_format != PARAMETER_FILE_FORMAT:
-        raise ValueError(f"{path} is a .npz archive but not a parameter file: expected the format "
-                         f"{PARAMETER_FILE_FORMAT!r}, found {found_format!r}")
-    expected_layers = [_layer_description(layer) for layer in self.layers]
-    found_layers = [str(name) for name in arrays.get("layers", [])]
-    if found_layers != expected_layers:
-        raise ValueError(f"{path} holds the parameters of another network: this model's layers are "
-                         f"{expected_layers}, the file's are {found_layers}")
-    parameters = []
-    for i, layer in enumerate(self.trainable_layers):
-        pair = (arrays.get(f"weights_{i}"), arrays.get(f"biases_{i}"))
-        shapes = [getattr(array, "shape", None) for array in pair]
-        if shapes != [layer.weights.shape, layer.biases.shape] or pair[0].dtype.kind != "f" or pair[1].dtype.kind != "f":
-            raise ValueError(f"{path}: trainable layer {i} needs float weights {layer.weights.shape} and biases "
-                             f"{layer.biases.shape}, the file has {shapes}")
-        dtypes = [array.dtype.name for array in pair]
-        if not set(dtypes) <= {"float32", "float64"}:  # float16 would make the whole model compute in it
-            raise ValueError(f"{path}: trainable layer {i} has {' and '.join(dtypes)} parameters, expected float32 "
-                             "or float64; convert them on purpose (array.astype(np.float32)) if you want them")
-        if not all(np.isfinite(array).all() for array in pair):  # a NaN would spread through every prediction
-            raise ValueError(f"{path}: trainable layer {i} holds values that are not finite (NaN or infinity)")
-        parameters.append(pair)
-    self.set_parameters(parameters)  # reached only when every check passed
-
-
-# ---- from notebooks/20_save_load_predict.ipynb ----
 _DATA_AND_GRADIENTS = ("inputs", "output", "dinputs", "dweights", "dbiases", "binary_mask")
+
+
 MODEL_FILE_HEADER = b"nnfs-course Model, pickled, sha256 "
 
 
-@add_to_class(Model)
-def save(self, path):
-    """Pickle the whole model (layers, parameters, loss, accuracy, optimiser state) to `path`.
-
-    A cleaned copy is saved: no training data, outputs or gradients from the last pass. Read the
-    file back with Model.load, which unpickles it."""
-    model = copy.deepcopy(self)
-    parts = [model.input_layer, model.loss, model.accuracy, *model.layers]
-    if model.softmax_classifier_output is not None:
-        combined = model.softmax_classifier_output
-        parts += [combined, combined.activation, combined.loss]
-    for part in parts:
-        for name in _DATA_AND_GRADIENTS:
-            part.__dict__.pop(name, None)
-        if hasattr(part, "new_pass"):
-            part.new_pass()  # forget the running sums of the last epoch
-    data = pickle.dumps(model)
-    with open(path, "wb") as file:  # one header line with the digest of the pickle, then the pickle
-        file.write(MODEL_FILE_HEADER + hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
-
-
-@add_to_class(Model)
-@staticmethod
-def load(path):
-    """Read a model written by Model.save: `model = Model.load(path)`.
-
-    The sha256 digest in the file's header is checked before unpickling: it detects a damaged or
-    truncated file, not a malicious one (its author can write a matching digest).
-    Warning: this UNPICKLES the file, and unpickling can run any code the file's author put
-    in it. Only load files you made yourself or fully trust. For weights from elsewhere, use
-    save_parameters and load_parameters, which read plain arrays only."""
-    with open(path, "rb") as file:
-        header, _, data = file.read().partition(b"\n")
-    if header.startswith(b"PK"):
-        raise ValueError(f"{path} is a zip archive (a .npz parameter file?), expected a pickled Model written "
-                         "by Model.save: for parameters, build the model and call its load_parameters")
-    if not header.startswith(MODEL_FILE_HEADER):
-        raise ValueError(f"{path} does not begin with the header line that Model.save writes, expected a file "
-                         "written by Model.save (a bare pickle, such as the book's, is not read: nothing could "
-                         "tell whether it is damaged)")
-    if header[len(MODEL_FILE_HEADER):] != hashlib.sha256(data).hexdigest().encode():
-        raise ValueError(f"{path} does not match the sha256 digest in its header: the file is truncated or "
-                         "damaged, expected a file written by Model.save; it was not unpickled")
-    try:  # the digest matched, so these are the bytes that were saved; still, report any failure clearly
-        model = pickle.loads(data)
-    except Exception as error:
-        raise ValueError(f"{path} could not be unpickled ({type(error).__name__}: {error}); expected a "
-                         "file written by Model.save with this version of the course's classes") from None
-    if not isinstance(model, Model):
-        raise ValueError(f"{path} held a {type(model).__name__}, expected a Model written by Model.save")
-    return model
-
-
-# ---- from notebooks/21_modern_optimisation.ipynb ----
+# notebooks/21_modern_optimisation.ipynb
 class Optimizer_AdamW(Optimizer_Adam):
     """Adam with decoupled weight decay: after Adam's step, every weight shrinks by lr * weight_decay * w."""
 
@@ -1112,40 +1075,7 @@ class Optimizer_AdamW(Optimizer_Adam):
         layer.weights -= shrink  # biases are not decayed
 
 
-# ---- from notebooks/21_modern_optimisation.ipynb ----
-@add_to_class(Optimizer_SGD)
-def __init__(self, learning_rate=1.0, decay=0.0, momentum=0.0, nesterov=False):
-    Optimizer.__init__(self, learning_rate, decay)
-    self.momentum = momentum
-    self.nesterov = nesterov
-
-
-@add_to_class(Optimizer_SGD)
-def update_params(self, layer):
-    if self.momentum:
-        if not hasattr(layer, "weight_momentums"):
-            layer.weight_momentums = np.zeros_like(layer.weights)
-            layer.bias_momentums = np.zeros_like(layer.biases)
-        # Keep a fraction of the previous step, then add this step's gradient step (notebook 10).
-        weight_updates = self.momentum * layer.weight_momentums - self.current_learning_rate * layer.dweights
-        bias_updates = self.momentum * layer.bias_momentums - self.current_learning_rate * layer.dbiases
-        layer.weight_momentums = weight_updates
-        layer.bias_momentums = bias_updates
-        if self.nesterov:
-            # Look ahead: move by the new velocity once more, plus this step's gradient step.
-            weight_updates = self.momentum * weight_updates - self.current_learning_rate * layer.dweights
-            bias_updates = self.momentum * bias_updates - self.current_learning_rate * layer.dbiases
-    else:
-        weight_updates = -self.current_learning_rate * layer.dweights
-        bias_updates = -self.current_learning_rate * layer.dbiases
-    layer.weights += weight_updates
-    layer.biases += bias_updates
-
-
-Optimizer_SGD.nesterov = False  # an optimiser made before this cell ran behaves as before
-
-
-# ---- from notebooks/22_batch_normalisation.ipynb ----
+# notebooks/22_batch_normalisation.ipynb
 class Layer_BatchNorm:
     """Batch normalisation of each feature: normalise over the batch, then scale (gamma) and shift (beta).
 
@@ -1192,7 +1122,6 @@ class Layer_BatchNorm:
             - self.normalised * np.sum(dnormalised * self.normalised, axis=0, keepdims=True))
 
 
-# ---- from notebooks/22_batch_normalisation.ipynb ----
 def layer_gradient_errors(layer, inputs, h=1e-6, **forward_kwargs):
     # Relative errors of the backward pass against central differences of sum(output * upstream).
     layer.forward(inputs, **forward_kwargs)
@@ -1211,7 +1140,7 @@ def layer_gradient_errors(layer, inputs, h=1e-6, **forward_kwargs):
     return {name: relative_error(analytic, numerical_gradient(f, array, h)) for name, (array, analytic) in pairs.items()}
 
 
-# ---- from notebooks/23_convolution_digits.ipynb ----
+# notebooks/23_convolution_digits.ipynb
 def convolve_loops(images, kernels, biases, stride=1, padding=0):
     """Cross-correlation with explicit loops: images (N, C, H, W), kernels (F, C, k, k), biases (F,)."""
     images = np.pad(images, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
@@ -1228,7 +1157,6 @@ def convolve_loops(images, kernels, biases, stride=1, padding=0):
     return output
 
 
-# ---- from notebooks/23_convolution_digits.ipynb ----
 def im2col(images, k, stride, padding):
     """Every k x k patch (all channels) as one row: (N * out_h * out_w, C * k * k)."""
     images = np.pad(images, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
@@ -1252,7 +1180,6 @@ def col2im(cols, shape, k, stride, padding, out_h, out_w):
     return images[:, :, padding:padding + height, padding:padding + width]
 
 
-# ---- from notebooks/23_convolution_digits.ipynb ----
 class Layer_Conv2D:
     """A 2-D convolution (cross-correlation): inputs (samples, channels, height, width)."""
 
@@ -1281,7 +1208,6 @@ class Layer_Conv2D:
         self.dinputs = col2im(dcols, self.inputs.shape, self.kernel_size, self.stride, self.padding, out_h, out_w)
 
 
-# ---- from notebooks/23_convolution_digits.ipynb ----
 class Layer_MaxPool2D:
     """The largest value of each pool_size x pool_size window, per channel."""
 
@@ -1309,7 +1235,6 @@ class Layer_MaxPool2D:
             window += dvalues * (self.argmax == position)  # a view: adds into dinputs
 
 
-# ---- from notebooks/23_convolution_digits.ipynb ----
 class Layer_Flatten:
     """(samples, channels, height, width) -> (samples, channels * height * width), for a dense head."""
 

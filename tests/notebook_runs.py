@@ -206,8 +206,10 @@ class Execution:
     """One stored execution: the executed notebook, the second runs, the time, the BLAS."""
 
     def __init__(self, data):
-        self.notebook = nbformat.from_dict(data["notebook"])
-        self.again = {int(k): v for k, v in data["again"].items()}
+        # Read as a notebook file is read: multi-line text joined into one string per output.
+        self.notebook = nbformat.reads(json.dumps(data["notebook"]), as_version=4)
+        self.again = {int(k): [nbformat.from_dict({**o, "text": _text(o["text"])} if "text" in o else o) for o in v]
+                      for k, v in data["again"].items()}
         self.seconds = data["seconds"]
         self.blas = data["blas"]
 
@@ -278,7 +280,7 @@ def _text(value):
 def comparable(outputs):
     """What is compared of a cell's outputs (as nbval does, figures apart): stream text,
     every displayed form but images and widget views (their place is kept), error names."""
-    outputs = run_notebooks.merge_streams([dict(o) for o in outputs])
+    outputs = run_notebooks.merge_streams(list(outputs))
     found = []
     for output in outputs:
         kind = output["output_type"]

@@ -3,7 +3,8 @@
 It starts JupyterLab on localhost over a copy of the notebooks, opens notebook 01, runs
 every cell and checks: no error output, the sliders render as widgets (not as text), and
 moving a slider changes the figure. Then it runs a training notebook and checks that its
-progress bar appears and reaches the end. Screenshots go to screenshots/ (not committed).
+progress bar appears and reaches the end. Screenshots go to pytest's temporary folder (nothing is
+written into the checkout).
 Skipped, with the reason, only where Chromium is not installed (.ci/run installs it).
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "screenshots"
+SHOTS = None  # set by the `lab` fixture: a folder under pytest's tmp dir
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TOKEN = "nnfs-browser-test"
 TRAINING_NOTEBOOK = "12_full_network.ipynb"  # one classic run of train(), with its progress bar
@@ -84,7 +85,9 @@ LAB_ROOT = []  # the folder JupyterLab serves
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
+    global SHOTS
     work = tmp_path_factory.mktemp("lab")
+    SHOTS = tmp_path_factory.mktemp("screenshots")
     LAB_ROOT[:] = [work]
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy(notebook, work)
@@ -114,7 +117,6 @@ def lab(tmp_path_factory):
                 server.kill()
                 pytest.fail("JupyterLab did not start:\n" + (work / "jupyterlab.log").read_text()[-3000:])
             time.sleep(0.5)
-    SHOTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield base, browser

@@ -6,7 +6,7 @@ import pytest
 from nnfs_helpers.checking import NOT_SOLVED, CheckResult
 from nnfs_helpers.exercises.nb04 import (
     HUGE_BATCH, MIXED_BATCH, SOFTMAX_BATCH, SPREAD_BATCH, check_logits_for, check_softmax, quiz,
-    reference_softmax,
+    _reference_softmax as reference_softmax,
 )
 
 

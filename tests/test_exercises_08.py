@@ -534,3 +534,101 @@ def test_quiz_answers_are_right_and_explained():
         assert quiz.answer(index, question.answer).startswith(("Correct", "Right"))
     updates = quiz.questions[3]
     assert updates.options[updates.answer] == "10"  # 300 samples, batches of 32: 9 full and 1 of 12
+
+
+# --- Exercise 4: judge the comparison at another learning rate -----------------------------------
+
+# A table like the learner's: one row per start (full 300 epochs, mini 300 epochs, full 3,000 epochs).
+OWN_TABLE = np.array([[1.09, 1.01, 1.00], [1.08, 1.03, 1.04], [1.09, 1.02, 1.01]])
+
+
+def _label(differences, yardstick):
+    mean = np.mean(differences)
+    if mean < -2 * yardstick:
+        return "mini-batches lower"
+    if mean > 2 * yardstick:
+        return "full batch lower"
+    return "no clear difference"
+
+
+def _se(d):
+    return np.std(d, ddof=1) / np.sqrt(len(d))
+
+
+def judge_right(table):
+    per_epoch, per_step = table[:, 1] - table[:, 0], table[:, 1] - table[:, 2]
+    return _label(per_epoch, _se(per_epoch)), _label(per_step, _se(per_step))
+
+
+def judge_swapped(table):
+    per_epoch, per_step = table[:, 0] - table[:, 1], table[:, 2] - table[:, 1]
+    return _label(per_epoch, _se(per_epoch)), _label(per_step, _se(per_step))
+
+
+def judge_wrong_column(table):
+    per_epoch = table[:, 1] - table[:, 0]
+    return _label(per_epoch, _se(per_epoch)), _label(per_epoch, _se(per_epoch))
+
+
+def judge_unpaired(table):
+    def unpaired(a, b):
+        return _label(np.mean(a) - np.mean(b),
+                      np.sqrt(np.var(a, ddof=1) / len(a) + np.var(b, ddof=1) / len(b)))
+    return unpaired(table[:, 1], table[:, 0]), unpaired(table[:, 1], table[:, 2])
+
+
+def judge_spread(table):
+    per_epoch, per_step = table[:, 1] - table[:, 0], table[:, 1] - table[:, 2]
+    return (_label(per_epoch, np.std(per_epoch, ddof=1)), _label(per_step, np.std(per_step, ddof=1)))
+
+
+def judge_always_lower(table):
+    return "mini-batches lower", "mini-batches lower"
+
+
+def test_judge_right_answer_passes_and_states_the_verdicts():
+    passed, message = verdict(nb08.check_judge(judge_right, OWN_TABLE))
+    assert passed, message
+    assert "per epoch, mini-batches lower" in message and "per step, no clear difference" in message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (judge_swapped, "wrong way round"),
+    (judge_wrong_column, "column 2"),
+    (judge_unpaired, "independent samples"),
+    (judge_spread, "standard deviation"),
+    (judge_always_lower, "on test case 3"),
+])
+def test_judge_mistakes_are_named(answer, phrase):
+    passed, message = verdict(nb08.check_judge(answer, OWN_TABLE))
+    assert not passed and phrase in message, message
+
+
+def test_judge_checks_the_learners_own_run():
+    # right on the fixed cases, but a verdict copied from learning rate 1.0 on the learner's run
+    def judge_copied(table):
+        if np.array_equal(table, OWN_TABLE):
+            return "mini-batches lower", "mini-batches lower"
+        return judge_right(table)
+    passed, message = verdict(nb08.check_judge(judge_copied, OWN_TABLE))
+    assert not passed and "your run" in message, message
+
+
+@pytest.mark.parametrize("answer", [
+    lambda table: ...,
+    lambda table: None,
+    lambda table: ("lower", "higher"),
+    lambda table: 1 / 0,
+    lambda table: "mini-batches lower",
+    ...,
+    3,
+])
+def test_judge_never_raises_and_stubs_do_not_pass(answer):
+    passed, message = verdict(nb08.check_judge(answer, OWN_TABLE))
+    assert not passed
+
+
+@pytest.mark.parametrize("table", [None, [[1, 2]], np.ones((1, 3)), "table", [[1.0, np.nan, 1.0]] * 3])
+def test_judge_bad_table_is_reported(table):
+    passed, message = verdict(nb08.check_judge(judge_right, table))
+    assert not passed and "second argument" in message

@@ -137,7 +137,7 @@ def test_milestones_diagnose_mistakes(half, tenth, words):
     assert_fails(nb09.check_decay_milestones(half, tenth), *words)
 
 
-# --- Exercise 3: exponential_learning_rate -------------------------------------------------------
+# --- Exercise 4: exponential_learning_rate -------------------------------------------------------
 
 @pytest.mark.parametrize("answer", [
     lambda initial, half_life, step: initial * 0.5 ** (step / half_life),
@@ -202,3 +202,72 @@ def test_each_halving_of_1_over_t_decay_takes_twice_as_long_as_the_previous_one(
     assert np.allclose(lengths[1:] / lengths[:-1], 2)
     # ... and not "as long as all the previous ones together" (that would need 2 * sum).
     assert not np.allclose(lengths[2:], np.cumsum(lengths)[1:-1])
+
+
+# --- Exercise 3: does decay rescue a fixed rate of 5? --------------------------------------------
+
+WITH_DECAY, WITHOUT_DECAY = np.array([0.90, 0.84, 0.95]), np.array([1.40, 1.10, 1.62])
+
+
+def _rescue_label(differences, yardstick):
+    mean = np.mean(differences)
+    return "decay lower" if mean < -2 * yardstick else "no decay lower" if mean > 2 * yardstick else "no clear difference"
+
+
+def rescue_right(with_decay, without_decay):
+    d = with_decay - without_decay
+    return _rescue_label(d, np.std(d, ddof=1) / np.sqrt(len(d)))
+
+
+def rescue_swapped(with_decay, without_decay):
+    d = without_decay - with_decay
+    return _rescue_label(d, np.std(d, ddof=1) / np.sqrt(len(d)))
+
+
+def rescue_spread(with_decay, without_decay):
+    d = with_decay - without_decay
+    return _rescue_label(d, np.std(d, ddof=1))
+
+
+def rescue_unpaired(with_decay, without_decay):
+    return _rescue_label(np.mean(with_decay) - np.mean(without_decay),
+                         np.sqrt(np.var(with_decay, ddof=1) / len(with_decay)
+                                 + np.var(without_decay, ddof=1) / len(without_decay)))
+
+
+def test_rescue_right_answer_passes_and_states_the_verdict():
+    result = nb09.check_rescue(rescue_right, WITH_DECAY, WITHOUT_DECAY)
+    assert result.passed and "decay lower" in result.message, result.message
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (rescue_swapped, "wrong way round"),
+    (rescue_spread, "standard deviation"),
+    (rescue_unpaired, "independent samples"),
+    (lambda a, b: "decay lower", "test case 3"),
+])
+def test_rescue_mistakes_are_named(answer, phrase):
+    result = nb09.check_rescue(answer, WITH_DECAY, WITHOUT_DECAY)
+    assert not result.passed and phrase in result.message, result.message
+
+
+def test_rescue_checks_the_learners_own_runs():
+    def copied(with_decay, without_decay):
+        if np.array_equal(with_decay, WITH_DECAY):
+            return "no clear difference"
+        return rescue_right(with_decay, without_decay)
+    result = nb09.check_rescue(copied, WITH_DECAY, WITHOUT_DECAY)
+    assert not result.passed and "your runs" in result.message, result.message
+
+
+@pytest.mark.parametrize("answer", [lambda a, b: ..., lambda a, b: None, lambda a, b: 1 / 0,
+                                    lambda a, b: ("decay lower",), lambda a, b: "better", ..., 5])
+def test_rescue_never_raises_and_stubs_do_not_pass(answer):
+    result = nb09.check_rescue(answer, WITH_DECAY, WITHOUT_DECAY)
+    assert type(result).__name__ == "CheckResult" and not result.passed
+
+
+@pytest.mark.parametrize("runs", [(None, WITHOUT_DECAY), ([1.0], [1.0]), (WITH_DECAY, WITHOUT_DECAY[:2]), ("a", "b")])
+def test_rescue_bad_runs_are_reported(runs):
+    result = nb09.check_rescue(rescue_right, *runs)
+    assert not result.passed and "second and third arguments" in result.message

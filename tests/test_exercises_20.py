@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from nnfs_helpers.exercises import nb20
-from nnfs_helpers.exercises.nb20 import check_describe_predictions, check_fingerprint, reference_fingerprint
+from nnfs_helpers.exercises.nb20 import _reference_fingerprint as reference_fingerprint
+from nnfs_helpers.exercises.nb20 import check_describe_predictions, check_fingerprint
 
 
 @pytest.fixture(autouse=True)

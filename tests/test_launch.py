@@ -102,7 +102,9 @@ def test_the_runtime_pins_cover_every_package_the_notebooks_and_helpers_import()
     from IPython.core.inputtransformer2 import TransformerManager
 
     provided = {"numpy", "nnfs", "matplotlib", "sympy", "ipywidgets", "IPython", "nnfs_helpers",
-                "ipykernel", "jupyterlab", "matplotlib_inline"}
+                "ipykernel", "jupyterlab", "matplotlib_inline",
+                # the grader's notebook tools, which JupyterLab brings (jupyter_server, nbconvert)
+                "nbformat", "nbclient"}
     sources = [c.source for p in NOTEBOOKS for c in nbformat.read(p, as_version=4).cells if c.cell_type == "code"]
     sources = [TransformerManager().transform_cell(s) for s in sources]
     sources += [p.read_text() for p in (ROOT / "nnfs_helpers").rglob("*.py")]

@@ -3,6 +3,7 @@
     python tools/build_lite.py                                # mirror: Pyodide's own CDN
     python tools/build_lite.py --mirror ../shared/pyodide-0.27.7   # a local folder
     python tools/build_lite.py --mirror https://example.org/pyodide/0.27.7/ --out public/
+    python tools/build_lite.py --report      # then print the site's size and file counts (docs/in-browser.md)
 
 The site (default `lite-build/site/`, not committed) is static files: serve it from any web
 server, open `lab/index.html`, and the course runs in the browser, with no install and no
@@ -36,7 +37,6 @@ a digest of every file, which stays the same from one build to the next.
 import argparse
 import base64
 import hashlib
-import io
 import json
 import os
 import re
@@ -59,7 +59,16 @@ KERNEL_WHEELS = ("pyodide_kernel", "piplite", "ipykernel", "widgetsnbextension-4
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 sys.path.insert(0, str(ROOT / "tools"))
-import workshop_edition  # noqa: E402
+
+# What JupyterLite writes into a notebook's metadata when the Pyodide kernel (of the pinned
+# jupyterlite-pyodide-kernel) starts on it. The notebooks record the native kernel's values; the
+# site's copies carry these, so that opening a notebook does not mark it as modified.
+PYODIDE_KERNEL_METADATA = {
+    "kernelspec": {"display_name": "Python (Pyodide)", "language": "python", "name": "python"},
+    "language_info": {"codemirror_mode": {"name": "python", "version": 3}, "file_extension": ".py",
+                      "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+                      "pygments_lexer": "ipython3", "version": "3.8"},
+}
 
 
 class BuildError(SystemExit):
@@ -211,8 +220,10 @@ def helpers_wheel(cache, epoch):
     folder = cache / "helpers"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    # No build isolation: the build backend is the pinned setuptools and wheel of
+    # requirements-lite.txt, not whatever version an isolated build would download today.
     run([sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
-         "-w", folder / "raw", ROOT],
+         "--no-build-isolation", "-w", folder / "raw", ROOT],
         env={**os.environ, "SOURCE_DATE_EPOCH": str(epoch)})
     built = list((folder / "raw").glob("nnfs_helpers-*.whl"))
     if len(built) != 1:
@@ -243,6 +254,58 @@ def lock_entry(wheel, depends):
     }
 
 
+# -- Matplotlib's font list, made once at build time ------------------------------------------------
+
+# Pyodide's matplotlib keeps its font list in matplotlib/fontlist.json (beside font_manager.py); its
+# wheel has none, so every kernel start would scan the fonts and print "Matplotlib is building the
+# font cache" under the learner's first cell. The build makes the list once, with the site's own
+# Pyodide and matplotlib run in Node.js, and ships it as a small wheel that puts the file there.
+FONTLIST_SCRIPT = r"""
+const [core, index] = process.argv.slice(2);
+const { loadPyodide } = await import(core + "/pyodide.mjs");
+const py = await loadPyodide({ indexURL: index, packages: ["matplotlib"], stdout: () => {}, stderr: () => {} });
+process.stdout.write(py.runPython(`
+import pathlib, matplotlib.font_manager as fm
+(pathlib.Path(fm.__file__).parent / "fontlist.json").read_text()
+`));
+"""
+FONTLIST_PACKAGE = "nnfs-course-fontlist"
+
+
+def matplotlib_fontlist_wheel(core, static, cache, version):
+    """A wheel holding matplotlib/fontlist.json for the site's matplotlib (entries sorted, so the
+    file is the same from one build to the next)."""
+    node = shutil.which("node")
+    if not node:
+        raise BuildError("Node.js is needed to make Matplotlib's font list (npm comes with it)")
+    folder = cache / "fontlist"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    (folder / "fontlist.mjs").write_text(FONTLIST_SCRIPT)
+    fontlist = json.loads(run([node, folder / "fontlist.mjs", core, str(static) + "/"]).stdout)
+    for key in ("ttflist", "afmlist"):
+        fontlist[key] = sorted(fontlist[key], key=lambda entry: json.dumps(entry, sort_keys=True))
+    name = FONTLIST_PACKAGE.replace("-", "_")
+    dist_info = f"{name}-{version}.dist-info"
+    files = {
+        "matplotlib/fontlist.json": json.dumps(fontlist, indent=2, sort_keys=True) + "\n",
+        f"{dist_info}/METADATA": f"Metadata-Version: 2.1\nName: {FONTLIST_PACKAGE}\nVersion: {version}\n"
+                                 "Summary: Matplotlib's font list for Pyodide, made by tools/build_lite.py\n",
+        f"{dist_info}/WHEEL": "Wheel-Version: 1.0\nGenerator: build_lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = "".join(f"{path},sha256={base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b'=').decode()},"
+                     f"{len(text.encode())}\n" for path, text in files.items()) + f"{dist_info}/RECORD,,\n"
+    files[f"{dist_info}/RECORD"] = record
+    wheel = folder / f"{name}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(path, FIXED_DATE)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[path])
+    return wheel
+
+
 # -- the site ------------------------------------------------------------------------------------
 
 def commit_epoch(ref):
@@ -250,14 +313,25 @@ def commit_epoch(ref):
     return int(result.stdout.strip())
 
 
+def for_the_browser(notebook):
+    """The notebook with the Pyodide kernel's kernelspec and language_info (nothing else changes)."""
+    notebook.metadata.update(json.loads(json.dumps(PYODIDE_KERNEL_METADATA)))
+    return notebook
+
+
 def stage(staging, ref, epoch):
-    """Write the notebooks (full edition and workshop edition, as committed at `ref`)."""
+    """Write the notebooks (full edition and workshop edition, as committed at `ref`), with the
+    Pyodide kernel's metadata."""
+    import nbformat
+    import workshop_edition
+
     files = staging / "files"
     shutil.rmtree(files, ignore_errors=True)
     (files / "notebooks").mkdir(parents=True)
     for name, text in workshop_edition.committed_notebooks(ref):
-        (files / "notebooks" / name).write_text(text)
-    workshop_edition.build(files / "workshop", ref=ref)
+        nbformat.write(for_the_browser(nbformat.reads(text, as_version=4)), files / "notebooks" / name)
+    for path in workshop_edition.build(files / "workshop", ref=ref):
+        nbformat.write(for_the_browser(nbformat.read(path, as_version=4)), path)
     for path in files.rglob("*"):
         os.utime(path, (epoch, epoch))
     return files
@@ -295,6 +369,9 @@ def build(out=DEFAULT_OUT, mirror=PYODIDE["default_mirror"], cache=DEFAULT_CACHE
     started = time.time()
     out, cache = Path(out).resolve(), Path(cache).resolve()
     check_build_tools()
+    import workshop_edition
+
+    ref = workshop_edition.resolve_ref(ref, "build_lite")
     epoch = commit_epoch(ref)
     staging = cache / "staging"
     shutil.rmtree(staging, ignore_errors=True)
@@ -337,6 +414,12 @@ def build(out=DEFAULT_OUT, mirror=PYODIDE["default_mirror"], cache=DEFAULT_CACHE
         missing = [d for d in entry["depends"] if canonical(d) not in lock["packages"]]
         if missing:
             raise BuildError(f"{entry['name']} depends on {missing}, which the site does not carry")
+    # Matplotlib's font list, made by the site's own Pyodide (which needs the lock so far).
+    (static / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
+    fontlist = matplotlib_fontlist_wheel(core, static, cache, lock["packages"]["matplotlib"]["version"])
+    key, entry = lock_entry(fontlist, ["matplotlib"])
+    lock["packages"][key] = {**entry, "imports": []}
+    shutil.copy2(fontlist, static / fontlist.name)
     lock["packages"] = dict(sorted(lock["packages"].items()))
     (static / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
 
@@ -365,6 +448,24 @@ def build(out=DEFAULT_OUT, mirror=PYODIDE["default_mirror"], cache=DEFAULT_CACHE
     say(f"built {out}: {count} files, {size / 1e6:.1f} MB, sha256 of the site {digest} "
         f"({time.time() - started:.0f} s)")
     return out
+
+
+def site_report(out):
+    """The figures docs/in-browser.md quotes, measured on the built site: (what, figure) rows."""
+    def folder(path):
+        files = [p for p in path.rglob("*") if p.is_file()]
+        return len(files), sum(p.stat().st_size for p in files) / 1e6
+
+    count, size, digest = site_digest(out)
+    rows = [("site", f"{size / 1e6:.1f} MB, {count} files"),
+            ("sha256 of the site", digest)]
+    for part, what in (("static/pyodide", "Pyodide and the wheels"), ("build", "JupyterLite"),
+                       ("extensions", "lab extensions"), ("files", "notebooks, both editions")):
+        n, megabytes = folder(out / part)
+        rows.append((f"{what} (`{part}/`)", f"{megabytes:.1f} MB, {n} files"))
+    lock = json.loads((out / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    rows.append(("packages in the site's lock", str(len(lock["packages"]))))
+    return rows
 
 
 def kernel_package_wheel(cache):
@@ -406,8 +507,16 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"the site folder (default {DEFAULT_OUT.relative_to(ROOT)})")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where downloads are kept")
     parser.add_argument("--ref", default="HEAD", help="the commit whose notebooks go in (default HEAD)")
+    parser.add_argument("--report", action="store_true",
+                        help="after building, print the figures docs/in-browser.md quotes (a Markdown table)")
     args = parser.parse_args(argv)
-    build(args.out, args.mirror, args.cache, args.ref)
+    started = time.time()
+    out = build(args.out, args.mirror, args.cache, args.ref)
+    if args.report:
+        rows = site_report(out) + [("build time, this run", f"{time.time() - started:.0f} s")]
+        say("\n| what | measured |\n|---|---|")
+        for what, figure in rows:
+            say(f"| {what} | {figure} |")
     return 0
 
 

@@ -33,13 +33,20 @@ os.environ["IPYKERNEL_CELL_NAME"] = "<cell>"
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
+def _joined(text):
+    return "".join(text) if isinstance(text, list) else text
+
+
 def merge_streams(outputs):
-    """Join consecutive stdout (or stderr) pieces: how text is split depends on timing."""
+    """Join consecutive stdout (or stderr) pieces: how text is split depends on timing.
+
+    Returns new output objects where it joins; the outputs it was given are never changed
+    (their text may be a list shared with other copies)."""
     merged = []
     for output in outputs:
         if (output.get("output_type") == "stream" and merged
                 and merged[-1].get("output_type") == "stream" and merged[-1]["name"] == output["name"]):
-            merged[-1]["text"] += output["text"]
+            merged[-1] = nbformat.from_dict({**merged[-1], "text": _joined(merged[-1]["text"]) + _joined(output["text"])})
         else:
             merged.append(output)
     return merged

@@ -61,8 +61,25 @@ def strip_solutions(notebook):
     return edition
 
 
+def resolve_ref(ref="HEAD", tool="workshop_edition"):
+    """`ref` if this clone has it; otherwise HEAD, after saying which ref is missing and what to
+    do (a tag such as v1.0 exists only once the course is published and the tag is created)."""
+    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+                           cwd=ROOT, capture_output=True, text=True)
+    if found.returncode == 0 or ref == "HEAD":
+        return ref
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    print(f"{tool}: this clone has no commit, tag or branch named {ref!r}; using HEAD "
+          f"({head.stdout.strip() or 'the checked-out commit'}) instead. To build {ref}, create the tag "
+          f"(git tag {ref} && git push origin {ref}) or fetch it (git fetch --tags), then run this again.",
+          file=sys.stderr, flush=True)
+    return "HEAD"
+
+
 def committed_notebooks(ref="HEAD"):
-    """(name, text) of every notebook as committed at `ref`."""
+    """(name, text) of every notebook as committed at `ref` (HEAD, saying so, if `ref` is missing)."""
+    ref = resolve_ref(ref)
+
     def git(*args):
         result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
         if result.returncode != 0:

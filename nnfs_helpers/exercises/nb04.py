@@ -17,7 +17,7 @@ import numpy as np
 from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
 from ..quiz import Question, Quiz
 
-__all__ = ["check_softmax", "check_logits_for", "reference_softmax", "quiz",
+__all__ = ["check_softmax", "check_logits_for", "quiz",
            "SOFTMAX_BATCH", "NON_SQUARE_BATCH", "HUGE_BATCH", "SPREAD_BATCH", "MIXED_BATCH",
            "TARGET_PROBABILITIES"]
 
@@ -39,7 +39,7 @@ MIXED_BATCH = [[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]
 TARGET_PROBABILITIES = [[0.7, 0.2, 0.1], [0.05, 0.9, 0.05], [0.25, 0.25, 0.25, 0.25], [0.1, 0.6, 0.1, 0.2]]
 
 
-def reference_softmax(logits):
+def _reference_softmax(logits):
     """Softmax of each row of a 2-D array (of the last axis in general), computed stably."""
     z = np.asarray(logits, dtype=np.float64)
     exp_values = np.exp(z - np.max(z, axis=-1, keepdims=True))
@@ -106,7 +106,7 @@ _NORMALISERS = {
 def _softmax_mistakes(logits):
     """Every wrong combination of a shift and a normalisation, with the message that explains it."""
     z = np.asarray(logits, dtype=np.float64)
-    right = reference_softmax(z)
+    right = _reference_softmax(z)
     mistakes = []
     # Normalisation mistakes first: they are the bigger misunderstanding.
     for normalise, norm_message in _NORMALISERS.values():
@@ -152,14 +152,14 @@ def check_softmax(softmax):
     """Check a function that takes an (n, k) array of raw outputs and returns softmax of each row."""
     # 1. The notebook's square batch: catches wrong axes, missing keepdims and unnormalised values.
     answer = _try(softmax, SOFTMAX_BATCH)
-    result = _compare(answer, reference_softmax(SOFTMAX_BATCH), SOFTMAX_TITLE,
+    result = _compare(answer, _reference_softmax(SOFTMAX_BATCH), SOFTMAX_TITLE,
                      mistakes=_softmax_mistakes(SOFTMAX_BATCH), label="softmax(batch)")
     if not result:
         return result
 
     # 2. A batch of two rows of three: the same mistakes that broadcast silently above now fail.
     answer = _try(softmax, NON_SQUARE_BATCH)
-    result = _compare(answer, reference_softmax(NON_SQUARE_BATCH), SOFTMAX_TITLE,
+    result = _compare(answer, _reference_softmax(NON_SQUARE_BATCH), SOFTMAX_TITLE,
                      mistakes=_softmax_mistakes(NON_SQUARE_BATCH),
                      label=f"softmax({NON_SQUARE_BATCH})")
     if not result:
@@ -173,7 +173,7 @@ def check_softmax(softmax):
                       "NaN or infinity: np.exp(1000) overflows to inf, and inf / inf is NaN. Subtract "
                       "each row's maximum before np.exp (np.max(logits, axis=1, keepdims=True)); "
                       "it does not change the probabilities.")
-    result = _compare(answer, reference_softmax(HUGE_BATCH), SOFTMAX_TITLE, label="softmax(huge logits)")
+    result = _compare(answer, _reference_softmax(HUGE_BATCH), SOFTMAX_TITLE, label="softmax(huge logits)")
     if not result:
         return result
 
@@ -182,7 +182,7 @@ def check_softmax(softmax):
     answer = _as_array(_try(softmax, SPREAD_BATCH), "softmax(spread logits)")
     if answer.shape == (2, 3) and not np.isfinite(answer).all():
         return failed(SOFTMAX_TITLE, _spread_message(answer))
-    result = _compare(answer, reference_softmax(SPREAD_BATCH), SOFTMAX_TITLE, label="softmax(spread logits)")
+    result = _compare(answer, _reference_softmax(SPREAD_BATCH), SOFTMAX_TITLE, label="softmax(spread logits)")
     if not result:
         return result
 
@@ -194,7 +194,7 @@ def check_softmax(softmax):
                       "maximum for the whole batch (np.max(logits) without an axis): the second row becomes "
                       "about -2000, np.exp of it underflows to 0, and 0 / 0 is NaN. Subtract each "
                       "row's own maximum: np.max(logits, axis=1, keepdims=True).")
-    result = _compare(answer, reference_softmax(MIXED_BATCH), SOFTMAX_TITLE, label="softmax(mixed logits)")
+    result = _compare(answer, _reference_softmax(MIXED_BATCH), SOFTMAX_TITLE, label="softmax(mixed logits)")
     if not result:
         return result
     return passed(SOFTMAX_TITLE, "well done! Every row sums to 1, and huge, very negative or widely spread "
@@ -263,12 +263,12 @@ def check_logits_for(logits_for):
         if not np.isfinite(answer).all():
             return failed(LOGITS_TITLE, f"{label} contains NaN or infinity ({answer}). Every raw output "
                                         "should be an ordinary finite number.")
-        if np.allclose(reference_softmax(answer), p, rtol=1e-5, atol=1e-7):
+        if np.allclose(_reference_softmax(answer), p, rtol=1e-5, atol=1e-7):
             continue
         for wrong, message in _logit_mistakes(p):
             if Mistake(wrong, message).matches(answer):
                 return failed(LOGITS_TITLE, message)
-        got = reference_softmax(answer)
+        got = _reference_softmax(answer)
         return failed(LOGITS_TITLE, f"softmax of {label} is {np.round(got, 4).tolist()}, not {row}.")
     return passed(LOGITS_TITLE, "well done! np.log(probabilities) works, and so does np.log(probabilities) "
                                 "plus any constant: softmax cannot tell the difference.")
@@ -278,8 +278,8 @@ def check_logits_for(logits_for):
 
 def quiz():
     """The notebook's quiz: what softmax does, and why it is computed the way it is."""
-    close = reference_softmax([[4.8, 4.79, 4.25]])[0]
-    clear = reference_softmax([[4.8, 1.21, 2.385]])[0]
+    close = _reference_softmax([[4.8, 4.79, 4.25]])[0]
+    clear = _reference_softmax([[4.8, 1.21, 2.385]])[0]
     return Quiz([
         Question(
             "Class 0 has the largest raw output in both rows. Which row is the network more "

@@ -24,7 +24,7 @@ from ..checking import LearnerError, Mistake, call_learner, compare, failed, gua
 from ..quiz import Question, Quiz
 
 __all__ = [
-    "check_batch_cross_entropy", "check_accuracy", "reference_cross_entropy", "reference_accuracy",
+    "check_batch_cross_entropy", "check_accuracy",
     "EPSILON", "LOSS_BATCH", "LOSS_TARGETS", "ZERO_BATCH", "ZERO_TARGETS", "SURE_BATCH", "SURE_TARGETS",
     "ACCURACY_BATCH", "ACCURACY_TARGETS", "TALL_BATCH", "TALL_TARGETS",
     "gradient_descent_preview", "quiz",
@@ -53,14 +53,14 @@ TALL_BATCH = [[0.7, 0.2, 0.1], [0.1, 0.5, 0.4], [0.2, 0.3, 0.5], [0.6, 0.3, 0.1]
 TALL_TARGETS = [0, 1, 1, 2, 1]
 
 
-def reference_cross_entropy(predictions, class_targets, epsilon=EPSILON):
+def _reference_cross_entropy(predictions, class_targets, epsilon=EPSILON):
     """Mean categorical cross-entropy for class-index targets, predictions clipped to [eps, 1 - eps]."""
     p = np.clip(np.asarray(predictions, dtype=np.float64), epsilon, 1 - epsilon)
     targets = np.asarray(class_targets, dtype=int)
     return float(np.mean(-np.log(p[np.arange(len(p)), targets])))
 
 
-def reference_accuracy(predictions, targets):
+def _reference_accuracy(predictions, targets):
     """Fraction of rows whose argmax is the true class; `targets` as class indices or one-hot rows."""
     targets = np.asarray(targets)
     if targets.ndim == 2:
@@ -99,7 +99,7 @@ def _loss_mistakes(predictions, class_targets):
     p = np.clip(np.asarray(predictions, dtype=np.float64), EPSILON, 1 - EPSILON)
     targets = np.asarray(class_targets, dtype=int)
     n = len(p)
-    right = reference_cross_entropy(predictions, class_targets)
+    right = _reference_cross_entropy(predictions, class_targets)
     true_class = p[np.arange(n), targets]
     return [
         Mistake(-right, "Your loss is negative: the logarithm of a probability is negative, so the loss "
@@ -140,7 +140,7 @@ def check_batch_cross_entropy(batch_cross_entropy):
     # 1. An ordinary batch: sign, mean, indexing and the base of the logarithm.
     label = "your loss"
     answer = _loss_answer(batch_cross_entropy, LOSS_BATCH, LOSS_TARGETS, label)
-    result = _compare(answer, reference_cross_entropy(LOSS_BATCH, LOSS_TARGETS), LOSS_TITLE,
+    result = _compare(answer, _reference_cross_entropy(LOSS_BATCH, LOSS_TARGETS), LOSS_TITLE,
                       mistakes=_loss_mistakes(LOSS_BATCH, LOSS_TARGETS), label=label)
     if not result:
         return result
@@ -148,7 +148,7 @@ def check_batch_cross_entropy(batch_cross_entropy):
     # 2. A true class with probability 0: log(0) = -inf unless the predictions are clipped.
     label = "your loss for a batch with a zero probability"
     answer = _loss_answer(batch_cross_entropy, ZERO_BATCH, ZERO_TARGETS, label)
-    expected = reference_cross_entropy(ZERO_BATCH, ZERO_TARGETS)
+    expected = _reference_cross_entropy(ZERO_BATCH, ZERO_TARGETS)
     if answer.shape == () and np.isinf(answer):
         return failed(LOSS_TITLE, f"For {ZERO_BATCH} with targets {ZERO_TARGETS} your loss is "
                                   f"{float(answer)}: the first sample's true class has probability 0, and "
@@ -168,7 +168,7 @@ def check_batch_cross_entropy(batch_cross_entropy):
     # 3. Certain and right: clipping both ends gives about 1e-7; adding 1e-7 gives a negative loss.
     label = "your loss for a batch of certain, right predictions"
     answer = _loss_answer(batch_cross_entropy, SURE_BATCH, SURE_TARGETS, label)
-    expected = reference_cross_entropy(SURE_BATCH, SURE_TARGETS)
+    expected = _reference_cross_entropy(SURE_BATCH, SURE_TARGETS)
     if answer.shape == () and np.isfinite(answer) and float(answer) < 0:
         return failed(LOSS_TITLE, f"For certain, right predictions {SURE_BATCH} your loss is "
                                   f"{float(answer):.3g}: negative. Adding 1e-7 to the probabilities turns a "
@@ -206,7 +206,7 @@ def _accuracy_mistakes(predictions, targets):
     p = np.asarray(predictions, dtype=np.float64)
     targets = np.asarray(targets)
     indices = np.argmax(targets, axis=1) if targets.ndim == 2 else targets
-    right = reference_accuracy(p, targets)
+    right = _reference_accuracy(p, targets)
     candidates = [
         (lambda: np.mean(np.argmax(p, axis=0) == indices),
          "You took argmax over axis=0, which finds the most probable SAMPLE for each class. "
@@ -262,7 +262,7 @@ def _is_error_rate_everywhere(classification_accuracy, cases):
             value = float(np.asarray(answer, dtype=np.float64))
         except Exception:
             return False
-        if not np.isclose(value, 1 - reference_accuracy(predictions, targets)):
+        if not np.isclose(value, 1 - _reference_accuracy(predictions, targets)):
             return False
     return True
 
@@ -283,7 +283,7 @@ def check_accuracy(classification_accuracy):
     for predictions, targets, kind in cases:
         label = f"your accuracy for {len(predictions)} samples with {kind}"
         answer = _accuracy_answer(classification_accuracy, predictions, targets, label)
-        result = _compare(answer, reference_accuracy(predictions, targets), ACCURACY_TITLE,
+        result = _compare(answer, _reference_accuracy(predictions, targets), ACCURACY_TITLE,
                           mistakes=_accuracy_mistakes(predictions, targets), label=label)
         if not result:
             return result

@@ -20,7 +20,7 @@ from ..quiz import Question, Quiz
 
 __all__ = [
     "check_dense_backward", "check_softmax_crossentropy_backward", "check_chain_gradients",
-    "chain_loss", "buggy_chain_gradients", "correct_chain_gradients", "CHAIN_POINTS", "SATURATED_POINT",
+    "chain_loss", "buggy_chain_gradients", "CHAIN_POINTS", "SATURATED_POINT",
     "quiz",
 ]
 
@@ -243,7 +243,7 @@ def chain_loss(x, y, w1, b1, w2, b2):
     return 0.5 * (y_hat - y) ** 2
 
 
-def correct_chain_gradients(x, y, w1, b1, w2, b2):
+def _correct_chain_gradients(x, y, w1, b1, w2, b2):
     z1 = w1 * x + b1
     a1 = _sigmoid(z1)
     y_hat = _sigmoid(w2 * a1 + b2)
@@ -312,7 +312,7 @@ def _close(a, b):
 def _diagnose(wrong, learner, point):
     """Specific hints for the wrong parameters at one point."""
     x, y, w1, b1, w2, b2 = point
-    right = correct_chain_gradients(*point)
+    right = _correct_chain_gradients(*point)
     buggy = buggy_chain_gradients(*point)
     a1 = _sigmoid(w1 * x + b1)
     z1 = w1 * x + b1
@@ -366,7 +366,7 @@ def check_chain_gradients(chain_gradients):
             return failed(CHAIN_TITLE, f"Compared with central differences {where}, these gradients "
                           f"are wrong: {details}. " + " ".join(hints))
     learner = _read_gradients(call_learner(chain_gradients, *SATURATED_POINT, name="chain_gradients"))
-    exact = correct_chain_gradients(*SATURATED_POINT)
+    exact = _correct_chain_gradients(*SATURATED_POINT)
     wrong = [name for name in PARAMETERS if _relative_error(learner[name], exact[name]) > 1e-6]
     if wrong:
         return failed(CHAIN_TITLE, "Your gradients match central differences at three points, but at a "

@@ -6,6 +6,8 @@
 * `check_minibatch_epoch(minibatch_epoch)`: one epoch of mini-batch training (a new
   shuffle; then for every batch forward, loss, backward, and pre_update_params,
   update_params for each dense layer, post_update_params); returns the mean batch loss.
+* `check_judge(judge, table)`: verdicts (per epoch, per step) on the paired differences of
+  mini-batch and full-batch runs, judged on fixed cases and on the learner's own run.
 * `quiz()`: the notebook's quiz.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer.
@@ -21,7 +23,7 @@ from ..checking import (LearnerError, Mistake, call_learner, compare, failed, gu
                         not_solved, passed)
 from ..training import backward, forward
 
-__all__ = ["check_sgd_update", "check_minibatches", "check_minibatch_epoch"]
+__all__ = ["check_sgd_update", "check_minibatches", "check_minibatch_epoch", "check_judge"]
 
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT, the one setting of how long a learner's function may run
 
@@ -638,3 +640,102 @@ def quiz():
                           "Both runs start on the same plateau; the mini-batch run got off it sooner "
                           "because it took ten times as many steps."]),
     ])
+
+
+# --- Exercise 4: judge the comparison at another learning rate -----------------------------
+
+JUDGE_TITLE = "Exercise 4: judge the comparison"
+VERDICTS = ("mini-batches lower", "full batch lower", "no clear difference")
+
+# One row per start: (full batch after 300 epochs, mini-batches after 300 epochs, full batch
+# after 3,000 epochs), made so that each typical mistake gives a different pair of verdicts.
+JUDGE_CASES = [
+    np.array([[1.08, 0.90, 0.95], [1.07, 0.93, 0.97], [1.08, 0.91, 0.92], [1.06, 0.92, 0.96]]),
+    np.array([[1.00, 0.93, 0.96], [1.20, 1.12, 1.16], [0.90, 0.84, 0.87]]),   # paired clear, unpaired not
+    np.array([[0.90, 0.95, 0.80], [0.92, 0.98, 0.83], [0.91, 0.97, 0.80]]),   # full batch lower, both
+    np.array([[1.05, 0.90, 0.95], [1.15, 1.00, 1.10], [1.10, 0.95, 0.97], [1.10, 0.95, 1.02]]),  # SE, not SD
+    np.array([[1.08, 0.93, 0.94], [1.07, 0.95, 0.93], [1.08, 0.92, 0.93], [1.06, 0.94, 0.95]]),  # steps: noise
+]
+
+
+def _verdict(differences):
+    """The verdict on the paired differences, mini-batches minus full batch."""
+    differences = np.asarray(differences, dtype=float)
+    mean = differences.mean()
+    standard_error = differences.std(ddof=1) / np.sqrt(len(differences))
+    if mean < -2 * standard_error:
+        return VERDICTS[0]
+    if mean > 2 * standard_error:
+        return VERDICTS[1]
+    return VERDICTS[2]
+
+
+def _judge(table):
+    return _verdict(table[:, 1] - table[:, 0]), _verdict(table[:, 1] - table[:, 2])
+
+
+def _unpaired_verdict(a, b):
+    mean = np.mean(a) - np.mean(b)
+    error = np.sqrt(np.var(a, ddof=1) / len(a) + np.var(b, ddof=1) / len(b))
+    return VERDICTS[0] if mean < -2 * error else VERDICTS[1] if mean > 2 * error else VERDICTS[2]
+
+
+def _judge_answer(judge, table):
+    context = "judge(table)"
+    answer = call_learner(judge, table.copy(), timeout=TIMEOUT, name="judge", context=context)
+    if answer is None or answer is Ellipsis or (isinstance(answer, tuple) and Ellipsis in answer):
+        raise LearnerError("`judge` still returns `...` or None.", unsolved=True)
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise LearnerError(f"{context} should return two verdicts, (per_epoch, per_step); got {_short(answer)}.")
+    for verdict in answer:
+        if verdict not in VERDICTS:
+            raise LearnerError(f"{context}: each verdict must be one of {', '.join(map(repr, VERDICTS))}; "
+                               f"got {_short(verdict)}.")
+    return tuple(answer)
+
+
+def _diagnose_judgement(answer, table):
+    right = _judge(table)
+    if tuple(answer) == right:
+        return None
+    per_epoch, per_step = table[:, 1] - table[:, 0], table[:, 1] - table[:, 2]
+    swap = {VERDICTS[0]: VERDICTS[1], VERDICTS[1]: VERDICTS[0], VERDICTS[2]: VERDICTS[2]}
+    if tuple(answer) == (swap[right[0]], swap[right[1]]):
+        return ("your verdicts are the wrong way round: take mini-batches minus full batch, so that a "
+                "negative difference means the mini-batches ended lower.")
+    if tuple(answer) == (right[0], _verdict(table[:, 1] - table[:, 0])) and answer[1] != right[1]:
+        return ("per step, compare the mini-batch run with the full-batch run after the same number of "
+                "steps: column 2 (3,000 epochs), not column 0.")
+    spread = tuple(VERDICTS[0] if d.mean() < -2 * d.std(ddof=1) else VERDICTS[1] if d.mean() > 2 * d.std(ddof=1)
+                   else VERDICTS[2] for d in (per_epoch, per_step))
+    if tuple(answer) == spread:
+        return ("you compared the mean difference with twice the standard deviation of the differences. "
+                "The yardstick is the standard error of their mean: divide by np.sqrt(number of starts).")
+    if tuple(answer) == (_unpaired_verdict(table[:, 1], table[:, 0]), _unpaired_verdict(table[:, 1], table[:, 2])):
+        return ("your verdicts treat the two runs as independent samples. Each start gave both runs the "
+                "same initial weights: take the differences start by start, then their standard error "
+                "(np.std(differences, ddof=1) / np.sqrt(number of starts)).")
+    which = "per epoch" if answer[0] != right[0] else "per step"
+    return (f"the verdict {which} is not right. Take the paired differences (mini-batches minus full batch), "
+            "their mean and standard error; below -2 standard errors is 'mini-batches lower', above +2 is "
+            "'full batch lower', anything between is 'no clear difference'.")
+
+
+@guarded(JUDGE_TITLE)
+def check_judge(judge, table):
+    """Check `judge(table) -> (per_epoch, per_step)` on fixed cases and on the learner's own `table`
+    (one row per start: full batch 300 epochs, mini-batches 300 epochs, full batch 3,000 epochs)."""
+    try:
+        own = np.asarray(table, dtype=float)
+        if own.ndim != 2 or own.shape[1] != 3 or own.shape[0] < 2 or not np.all(np.isfinite(own)):
+            raise ValueError
+    except (TypeError, ValueError):
+        return failed(JUDGE_TITLE, "pass your run's table as the second argument: one row per start, "
+                      "three columns, as `compare_at` returns it.")
+    for where, case in [(f"test case {n + 1}", c) for n, c in enumerate(JUDGE_CASES)] + [("your run", own)]:
+        problem = _diagnose_judgement(_judge_answer(judge, case), case)
+        if problem:
+            return failed(JUDGE_TITLE, f"on {where}: {problem}")
+    per_epoch, per_step = _judge(own)
+    return passed(JUDGE_TITLE, f"right on the test cases and on your run: per epoch, {per_epoch}; "
+                  f"per step, {per_step}. Now compare with the verdicts at learning rate 1.0.")

@@ -6,6 +6,8 @@
   schedule with decay 1e-3 (after how many steps the learning rate is a half, a tenth).
 * `check_exponential_learning_rate(exponential_learning_rate)`: an exponential schedule
   `initial * 0.5 ** (step / half_life)` that halves every `half_life` steps.
+* `check_rescue(judge_rescue, with_decay, without_decay)`: the verdict on the paired
+  differences of two settings run from the same starts, on fixed cases and on the learner's runs.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer.
 """
@@ -19,7 +21,7 @@ import numpy as np
 from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
 
 __all__ = ["check_decayed_learning_rate", "check_decay_milestones", "check_exponential_learning_rate",
-           "SCHEDULE_CASE", "EXPONENTIAL_CASE", "MILESTONE_DECAY"]
+           "check_rescue", "SCHEDULE_CASE", "EXPONENTIAL_CASE", "MILESTONE_DECAY"]
 
 
 def _quietly(func, *args, name):
@@ -226,7 +228,7 @@ def check_decay_milestones(steps_to_half, steps_to_tenth):
                          "each further halving takes longer than the one before.")
 
 
-# --- Exercise 3: an exponential schedule ------------------------------------------------------
+# --- Exercise 4: an exponential schedule ------------------------------------------------------
 
 EXPONENTIAL_CASE = (0.8, 250.0, np.array([0, 1, 100, 250, 500, 1000, 2500]))
 EXPONENTIAL_SCALAR = (2.0, 100.0, 300)
@@ -268,10 +270,10 @@ _EXPONENTIAL_MESSAGES = {
 }
 
 
-@guarded("Exercise 3: an exponential schedule")
+@guarded("Exercise 4: an exponential schedule")
 def check_exponential_learning_rate(exponential_learning_rate):
     """Check `exponential_learning_rate(initial, half_life, step)` = initial * 0.5 ** (step / half_life)."""
-    title = "Exercise 3: an exponential schedule"
+    title = "Exercise 4: an exponential schedule"
     initial, half_life, steps = EXPONENTIAL_CASE
     variants = _exponential_variants(initial, half_life, steps)
     mistakes = [Mistake(variants[key], message) for key, message in _EXPONENTIAL_MESSAGES.items()]
@@ -357,3 +359,75 @@ def quiz():
                           "weights settle into the valley instead of jumping across it, so the loss ends "
                           "lower and changes little from one epoch to the next."]),
     ])
+
+
+# --- Exercise 3: does decay rescue a fixed rate of 5? ----------------------------------------
+
+RESCUE_TITLE = "Exercise 3: does decay rescue 5?"
+RESCUE_VERDICTS = ("decay lower", "no decay lower", "no clear difference")
+
+# (with decay, without decay), one value per start, made so that each typical mistake gives a
+# different verdict from the right one on at least one case.
+RESCUE_CASES = [
+    (np.array([0.80, 0.85, 0.90]), np.array([1.60, 1.62, 1.61])),          # clear, every way
+    (np.array([0.95, 1.15, 0.85]), np.array([1.00, 1.20, 0.90])),          # paired clear, unpaired not
+    (np.array([0.90, 0.95, 0.92]), np.array([0.85, 0.88, 0.86])),          # no decay lower
+    (np.array([0.95, 0.90, 1.02, 0.93]), np.array([1.00, 1.00, 1.04, 1.00])),  # SE, not SD
+    (np.array([0.90, 1.00, 0.80]), np.array([0.95, 0.90, 0.88])),          # noise
+]
+
+
+def _rescue_verdict(differences, yardstick=None):
+    differences = np.asarray(differences, dtype=float)
+    if yardstick is None:
+        yardstick = differences.std(ddof=1) / np.sqrt(len(differences))
+    mean = differences.mean()
+    return (RESCUE_VERDICTS[0] if mean < -2 * yardstick else
+            RESCUE_VERDICTS[1] if mean > 2 * yardstick else RESCUE_VERDICTS[2])
+
+
+def _rescue_diagnosis(answer, with_decay, without_decay):
+    differences = with_decay - without_decay
+    right = _rescue_verdict(differences)
+    if answer == right:
+        return None
+    swap = {RESCUE_VERDICTS[0]: RESCUE_VERDICTS[1], RESCUE_VERDICTS[1]: RESCUE_VERDICTS[0]}
+    if answer == swap.get(right):
+        return ("your verdict is the wrong way round: a lower loss is better, so a negative difference "
+                "(with decay minus without) means decay ended lower.")
+    if answer == _rescue_verdict(differences, differences.std(ddof=1)):
+        return ("you compared the mean difference with twice the standard deviation of the differences. "
+                "The yardstick is the standard error of their mean: divide by np.sqrt(number of starts).")
+    unpaired = np.sqrt(with_decay.var(ddof=1) / len(with_decay) + without_decay.var(ddof=1) / len(without_decay))
+    if answer == _rescue_verdict(differences, unpaired):
+        return ("your verdict treats the two settings as independent samples. Each start gave both runs "
+                "the same initial weights: take the differences start by start, then their standard error.")
+    return ("the verdict is not right. Take the paired differences (with decay minus without), their mean "
+            "and standard error: below -2 standard errors is 'decay lower', above +2 is 'no decay lower', "
+            "anything between is 'no clear difference'.")
+
+
+@guarded(RESCUE_TITLE)
+def check_rescue(judge_rescue, with_decay, without_decay):
+    """Check `judge_rescue(with_decay, without_decay) -> verdict` on fixed cases and on the learner's
+    own runs (one final loss per start for each setting, the same starts in the same order)."""
+    try:
+        own = [np.asarray(values, dtype=float) for values in (with_decay, without_decay)]
+        if any(v.ndim != 1 or len(v) < 2 or not np.all(np.isfinite(v)) for v in own) or len(own[0]) != len(own[1]):
+            raise ValueError
+    except (TypeError, ValueError):
+        return failed(RESCUE_TITLE, "pass your two runs as the second and third arguments: one loss per "
+                      "start for each setting, the same starts in the same order.")
+    cases = [(f"test case {n + 1}", case) for n, case in enumerate(RESCUE_CASES)] + [("your runs", tuple(own))]
+    for where, (a, b) in cases:
+        answer = call_learner(judge_rescue, a.copy(), b.copy(), name="judge_rescue",
+                              context="judge_rescue(with_decay, without_decay)")
+        if answer is None or answer is Ellipsis:
+            raise LearnerError("`judge_rescue` still returns `...` or None.", unsolved=True)
+        if not isinstance(answer, str) or answer not in RESCUE_VERDICTS:
+            return failed(RESCUE_TITLE, f"the verdict must be one of {', '.join(map(repr, RESCUE_VERDICTS))}; "
+                          f"got {answer!r:.60}.")
+        problem = _rescue_diagnosis(answer, a, b)
+        if problem:
+            return failed(RESCUE_TITLE, f"on {where}: {problem}")
+    return passed(RESCUE_TITLE, f"right on the test cases and on your runs: {_rescue_verdict(own[0] - own[1])}.")

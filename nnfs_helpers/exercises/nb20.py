@@ -147,7 +147,7 @@ def check_fingerprint(fingerprint):
                   "shape changes the fingerprint.")
 
 
-def reference_fingerprint(array):
+def _reference_fingerprint(array):
     """The fingerprint the notebook's solution computes (used by the tests)."""
     array = np.ascontiguousarray(array)
     header = f"{array.dtype.str} {array.shape}".encode()
