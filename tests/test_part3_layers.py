@@ -372,10 +372,16 @@ def test_batchnorm_in_a_model_switches_to_running_statistics_for_evaluation():
 
 
 def test_the_model_data_check_takes_images_and_still_rejects_wrong_shapes():
-    from nnfs_helpers.network import _check_data
-    _check_data(np.zeros((3, 1, 8, 8)), np.zeros(3, dtype=int))
-    _check_data(np.zeros((3, 64)), np.zeros(3, dtype=int))
+    np.random.seed(0)
+    model = Model()
+    for layer in (Layer_Conv2D(1, 2, 3), Activation_ReLU(), Layer_Flatten(), Layer_Dense(2 * 6 * 6, 2), Activation_Softmax()):
+        model.add(layer)
+    model.set(loss=Loss_CategoricalCrossentropy(), optimizer=Optimizer_Adam(), accuracy=Accuracy_Categorical())
+    model.finalize()
+    images, labels = np.random.randn(4, 1, 8, 8), np.array([0, 1, 0, 1])
+    model.train(images, labels, epochs=1, print_every=0)
+    assert model.predict(images).shape == (4, 2)
     with pytest.raises(ValueError, match="2-D"):
-        _check_data(np.zeros(3), None)
+        model.train(np.zeros(4), labels, epochs=1, print_every=0)
     with pytest.raises(ValueError, match="one entry or row per sample"):
-        _check_data(np.zeros((3, 1, 8, 8)), np.zeros(4, dtype=int))
+        model.train(images, np.zeros(5, dtype=int), epochs=1, print_every=0)
