@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ..checking import LearnerError, Mistake, call_learner, compare, failed, guarded, passed, to_array
+from ..checking import Mistake, call_learner, compare, failed, guarded, passed, to_array
 from ..quiz import Question, Quiz
 
 __all__ = ["check_weight_after", "check_warmup_cosine", "quiz"]
