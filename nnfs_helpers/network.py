@@ -48,6 +48,15 @@ __all__ = [
     "Accuracy_Regression",
     "Layer_Input",
     "Model",
+    "Optimizer_AdamW",
+    "Layer_BatchNorm",
+    "layer_gradient_errors",
+    "convolve_loops",
+    "im2col",
+    "col2im",
+    "Layer_Conv2D",
+    "Layer_MaxPool2D",
+    "Layer_Flatten",
 ]
 
 
@@ -374,20 +383,30 @@ class Optimizer:
 class Optimizer_SGD(Optimizer):
     """Stochastic gradient descent, with optional learning-rate decay and momentum."""
 
-    def __init__(self, learning_rate=1.0, decay=0.0, momentum=0.0):
-        super().__init__(learning_rate, decay)
-        self.momentum = momentum
+    # notebooks/21_modern_optimisation.ipynb
+    nesterov = False
 
+    # notebooks/21_modern_optimisation.ipynb
+    def __init__(self, learning_rate=1.0, decay=0.0, momentum=0.0, nesterov=False):
+        Optimizer.__init__(self, learning_rate, decay)
+        self.momentum = momentum
+        self.nesterov = nesterov
+
+    # notebooks/21_modern_optimisation.ipynb
     def update_params(self, layer):
         if self.momentum:
             if not hasattr(layer, "weight_momentums"):
                 layer.weight_momentums = np.zeros_like(layer.weights)
                 layer.bias_momentums = np.zeros_like(layer.biases)
-            # Keep a fraction of the previous step, then add this step's gradient step.
+            # Keep a fraction of the previous step, then add this step's gradient step (notebook 10).
             weight_updates = self.momentum * layer.weight_momentums - self.current_learning_rate * layer.dweights
             bias_updates = self.momentum * layer.bias_momentums - self.current_learning_rate * layer.dbiases
             layer.weight_momentums = weight_updates
             layer.bias_momentums = bias_updates
+            if self.nesterov:
+                # Look ahead: move by the new velocity once more, plus this step's gradient step.
+                weight_updates = self.momentum * weight_updates - self.current_learning_rate * layer.dweights
+                bias_updates = self.momentum * bias_updates - self.current_learning_rate * layer.dbiases
         else:
             weight_updates = -self.current_learning_rate * layer.dweights
             bias_updates = -self.current_learning_rate * layer.dbiases
@@ -1039,3 +1058,200 @@ _DATA_AND_GRADIENTS = ("inputs", "output", "dinputs", "dweights", "dbiases", "bi
 
 
 MODEL_FILE_HEADER = b"nnfs-course Model, pickled, sha256 "
+
+
+# notebooks/21_modern_optimisation.ipynb
+class Optimizer_AdamW(Optimizer_Adam):
+    """Adam with decoupled weight decay: after Adam's step, every weight shrinks by lr * weight_decay * w."""
+
+    def __init__(self, learning_rate=0.001, decay=0.0, epsilon=1e-7, beta_1=0.9, beta_2=0.999, weight_decay=0.01):
+        super().__init__(learning_rate, decay, epsilon, beta_1, beta_2)
+        self.weight_decay = weight_decay
+
+    def update_params(self, layer):
+        # The decay uses the weights from before the step and bypasses Adam's per-weight scaling.
+        shrink = self.current_learning_rate * self.weight_decay * layer.weights
+        super().update_params(layer)
+        layer.weights -= shrink  # biases are not decayed
+
+
+# notebooks/22_batch_normalisation.ipynb
+class Layer_BatchNorm:
+    """Batch normalisation of each feature: normalise over the batch, then scale (gamma) and shift (beta).
+
+    gamma and beta are stored as `weights` and `biases`, so every optimiser trains them unchanged.
+    """
+
+    # No L1/L2 penalty on gamma and beta (the loss reads these, as for Layer_Dense).
+    weight_regularizer_l1 = weight_regularizer_l2 = bias_regularizer_l1 = bias_regularizer_l2 = 0
+
+    def __init__(self, n_features, momentum=0.9, epsilon=1e-5):
+        self.biases = np.zeros((1, n_features))        # beta: starts with no shift
+        self.weights = np.ones_like(self.biases)       # gamma: starts with no scaling
+        self.running_mean = np.zeros_like(self.biases)
+        self.running_var = np.ones_like(self.biases)
+        self.momentum = momentum
+        self.epsilon = epsilon
+
+    def forward(self, inputs, training=True):
+        if training:
+            mean = inputs.mean(axis=0, keepdims=True)
+            var = inputs.var(axis=0, keepdims=True)
+            # Evaluation uses averages of the batches' statistics, not the batch it is given.
+            self.running_mean = self.momentum * self.running_mean + (1 - self.momentum) * mean
+            self.running_var = self.momentum * self.running_var + (1 - self.momentum) * var
+        else:
+            mean, var = self.running_mean, self.running_var
+        self.training = training
+        self.inv_std = 1 / np.sqrt(var + self.epsilon)
+        self.normalised = (inputs - mean) * self.inv_std
+        self.output = self.weights * self.normalised + self.biases
+
+    def backward(self, dvalues):
+        self.dweights = np.sum(dvalues * self.normalised, axis=0, keepdims=True)
+        self.dbiases = np.sum(dvalues, axis=0, keepdims=True)
+        dnormalised = dvalues * self.weights
+        if not self.training:  # fixed statistics: a per-feature scale and shift
+            self.dinputs = dnormalised * self.inv_std
+            return
+        # In training every sample moves the batch's mean and variance, hence the two sums.
+        samples = len(dvalues)
+        self.dinputs = self.inv_std / samples * (
+            samples * dnormalised
+            - np.sum(dnormalised, axis=0, keepdims=True)
+            - self.normalised * np.sum(dnormalised * self.normalised, axis=0, keepdims=True))
+
+
+def layer_gradient_errors(layer, inputs, h=1e-6, **forward_kwargs):
+    # Relative errors of the backward pass against central differences of sum(output * upstream).
+    layer.forward(inputs, **forward_kwargs)
+    upstream = np.random.default_rng(0).standard_normal(layer.output.shape)
+
+    def f():
+        layer.forward(inputs, **forward_kwargs)
+        return np.sum(layer.output * upstream)
+
+    f()
+    layer.backward(upstream)
+    pairs = {"inputs": (inputs, layer.dinputs.copy())}
+    for name in ("weights", "biases"):
+        if hasattr(layer, name):
+            pairs[name] = (getattr(layer, name), getattr(layer, "d" + name).copy())
+    return {name: relative_error(analytic, numerical_gradient(f, array, h)) for name, (array, analytic) in pairs.items()}
+
+
+# notebooks/23_convolution_digits.ipynb
+def convolve_loops(images, kernels, biases, stride=1, padding=0):
+    """Cross-correlation with explicit loops: images (N, C, H, W), kernels (F, C, k, k), biases (F,)."""
+    images = np.pad(images, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    samples, _, height, width = images.shape
+    filters, _, k, _ = kernels.shape
+    out_h, out_w = (height - k) // stride + 1, (width - k) // stride + 1
+    output = np.zeros((samples, filters, out_h, out_w))
+    for n in range(samples):
+        for f in range(filters):
+            for i in range(out_h):
+                for j in range(out_w):
+                    patch = images[n, :, i * stride:i * stride + k, j * stride:j * stride + k]
+                    output[n, f, i, j] = np.sum(patch * kernels[f]) + biases[f]
+    return output
+
+
+def im2col(images, k, stride, padding):
+    """Every k x k patch (all channels) as one row: (N * out_h * out_w, C * k * k)."""
+    images = np.pad(images, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    samples, channels, height, width = images.shape
+    out_h, out_w = (height - k) // stride + 1, (width - k) // stride + 1
+    cols = np.empty((samples, channels, k, k, out_h, out_w), dtype=images.dtype)
+    for i in range(k):  # one slice per kernel position, not one per output pixel
+        for j in range(k):
+            cols[:, :, i, j] = images[:, :, i:i + stride * out_h:stride, j:j + stride * out_w:stride]
+    return cols.transpose(0, 4, 5, 1, 2, 3).reshape(samples * out_h * out_w, -1), out_h, out_w
+
+
+def col2im(cols, shape, k, stride, padding, out_h, out_w):
+    """The reverse of im2col: add every row's entries back onto the pixels they came from."""
+    samples, channels, height, width = shape
+    cols = cols.reshape(samples, out_h, out_w, channels, k, k).transpose(0, 3, 4, 5, 1, 2)
+    images = np.zeros((samples, channels, height + 2 * padding, width + 2 * padding), dtype=cols.dtype)
+    for i in range(k):
+        for j in range(k):
+            images[:, :, i:i + stride * out_h:stride, j:j + stride * out_w:stride] += cols[:, :, i, j]
+    return images[:, :, padding:padding + height, padding:padding + width]
+
+
+class Layer_Conv2D:
+    """A 2-D convolution (cross-correlation): inputs (samples, channels, height, width)."""
+
+    weight_regularizer_l1 = weight_regularizer_l2 = bias_regularizer_l1 = bias_regularizer_l2 = 0
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0):
+        fan_in = in_channels * kernel_size * kernel_size
+        # He initialisation (notebook 17): ReLU follows, and each output sums fan_in products.
+        self.weights = np.random.randn(out_channels, in_channels, kernel_size, kernel_size) * (2 / fan_in) ** 0.5
+        self.biases = np.zeros((1, out_channels))
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+
+    def forward(self, inputs, training=True):
+        self.inputs = inputs
+        self.cols, out_h, out_w = im2col(inputs, self.kernel_size, self.stride, self.padding)
+        kernels = self.weights.reshape(len(self.weights), -1)       # one row per output channel
+        output = np.dot(self.cols, kernels.T) + self.biases         # (N * out_h * out_w, out_channels)
+        self.output = output.reshape(len(inputs), out_h, out_w, -1).transpose(0, 3, 1, 2)
+
+    def backward(self, dvalues):
+        samples, out_channels, out_h, out_w = dvalues.shape
+        dvalues = dvalues.transpose(0, 2, 3, 1).reshape(-1, out_channels)  # the forward's last reshape, undone
+        self.dweights = np.dot(dvalues.T, self.cols).reshape(self.weights.shape)
+        self.dbiases = np.sum(dvalues, axis=0, keepdims=True)
+        dcols = np.dot(dvalues, self.weights.reshape(out_channels, -1))
+        self.dinputs = col2im(dcols, self.inputs.shape, self.kernel_size, self.stride, self.padding, out_h, out_w)
+
+
+class Layer_MaxPool2D:
+    """The largest value of each pool_size x pool_size window, per channel."""
+
+    def __init__(self, pool_size=2, stride=None):
+        self.pool_size = pool_size
+        self.stride = pool_size if stride is None else stride
+
+    def windows(self, images):
+        """One (N, C, out_h, out_w) slice per position inside the window."""
+        p, s = self.pool_size, self.stride
+        out_h = (images.shape[2] - p) // s + 1
+        out_w = (images.shape[3] - p) // s + 1
+        return [(i, j, images[:, :, i:i + s * out_h:s, j:j + s * out_w:s]) for i in range(p) for j in range(p)]
+
+    def forward(self, inputs, training=True):
+        self.inputs = inputs
+        stacked = np.stack([window for _, _, window in self.windows(inputs)])
+        self.argmax = np.argmax(stacked, axis=0)  # which position won (the first, on a tie)
+        self.output = np.max(stacked, axis=0)
+
+    def backward(self, dvalues):
+        # Only the winner of each window moved the output, so only it receives the gradient.
+        self.dinputs = np.zeros_like(self.inputs)
+        for position, (i, j, window) in enumerate(self.windows(self.dinputs)):
+            window += dvalues * (self.argmax == position)  # a view: adds into dinputs
+
+
+class Layer_Flatten:
+    """(samples, channels, height, width) -> (samples, channels * height * width), for a dense head."""
+
+    def forward(self, inputs, training=True):
+        self.input_shape = inputs.shape
+        self.output = inputs.reshape(len(inputs), -1)
+
+    def backward(self, dvalues):
+        self.dinputs = dvalues.reshape(self.input_shape)
+
+
+def _check_data(X, y, name="X"):
+    """The Model's data check (notebook 18), now also accepting images: any array of 2 or more dimensions."""
+    if not isinstance(X, np.ndarray) or X.ndim < 2 or len(X) == 0:
+        raise ValueError(f"{name} must be a 2-D NumPy array (samples, features) or, for images, a 4-D one "
+                         "(samples, channels, height, width), "
+                         f"got {type(X).__name__} with shape {getattr(X, 'shape', None)}")
+    if y is not None and (not isinstance(y, np.ndarray) or y.ndim not in (1, 2) or len(y) != len(X)):
+        raise ValueError(f"the targets must be a NumPy array with one entry or row per sample ({len(X)}), "
+                         f"got {type(y).__name__} with shape {getattr(y, 'shape', None)}")
