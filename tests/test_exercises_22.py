@@ -101,6 +101,17 @@ def test_typical_dinputs_mistakes_are_named(function, phrase):
     assert not passed and phrase in message, message
 
 
+def test_the_notebooks_own_class_is_caught_too():
+    class Layer_BatchNorm:  # a copy of the class in the learner's namespace
+        backward = library
+
+    namespace = {"Layer_BatchNorm": Layer_BatchNorm, "np": np}
+    exec("def answer(inputs, d, epsilon):\n    return Layer_BatchNorm.backward(None, d)", namespace)
+    passed, message = verdict(check_batchnorm_dinputs(namespace["answer"]))
+    assert not passed and "finished Layer_BatchNorm.backward" in message, message
+    assert Layer_BatchNorm.backward is library
+
+
 def test_library_backward_is_restored_after_the_check():
     check_batchnorm_dinputs(library)
     inputs = np.random.default_rng(0).normal(size=(5, 2))
