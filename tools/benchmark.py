@@ -14,6 +14,13 @@ trains a 64-64-10 network with Adam (learning rate 0.005), batch size 32, 20 epo
 digits (scaled to [-1, 1]); PyTorch trains the same network from the same starting weights, on
 the same batches in the same order (the Model's own shuffles, replayed), on one thread. It needs
 nnfs_helpers.datasets.load_digits and is skipped with a message when that or PyTorch is absent.
+Last, the convolution (notebook 23): the forward and backward pass of the course's Layer_Conv2D
+(im2col, reproducible setup on) against torch.nn.functional.conv2d and its backward on one thread,
+on the same shapes and the same numbers, for the notebook's layer (a batch of 32 digits, 1 -> 8
+channels, 3 x 3, padding 1) and a larger one (32 images of 28 x 28, 16 -> 32 channels); each
+figure is the time of one forward and backward pass, the best over --repeat rounds of many passes.
+
+    python tools/benchmark.py --only-conv   # only the convolution comparison
 
 A shared virtual machine is only ever slowed down by its neighbours, never sped up, so each
 figure is the best of --repeat runs (the median is shown beside it). The notebooks are run
@@ -187,6 +194,100 @@ def compare_digits(repeat):
           f"(medians: {torch_median / median:.2f}x)")
 
 
+CONV_SHAPES = (  # (batch, in_channels, height = width, out_channels, kernel size, padding, passes per round)
+    (32, 1, 8, 8, 3, 1, 2000),
+    (32, 16, 28, 32, 3, 1, 20),
+)
+
+
+def _conv_case(shape):
+    """Random float32 images, kernels, biases and an upstream gradient for one shape."""
+    import numpy as np
+
+    batch, channels, size, filters, k, padding, _ = shape
+    rng = np.random.default_rng(23)
+    return [rng.standard_normal(dims).astype(np.float32) for dims in
+            ((batch, channels, size, size), (filters, channels, k, k), (1, filters),
+             (batch, filters, size + 2 * padding - k + 1, size + 2 * padding - k + 1))]
+
+
+def time_course_conv(shape):
+    """Seconds for one forward and backward pass of Layer_Conv2D; and its output and gradients."""
+    from nnfs_helpers import setup
+    from nnfs_helpers.network import Layer_Conv2D
+
+    setup()
+    images, kernels, biases, upstream = _conv_case(shape)
+    _, channels, _, filters, k, padding, passes = shape
+    layer = Layer_Conv2D(channels, filters, k, padding=padding)
+    layer.weights, layer.biases = kernels, biases
+    start = time.perf_counter()
+    for _ in range(passes):
+        layer.forward(images)
+        layer.backward(upstream)
+    seconds = (time.perf_counter() - start) / passes
+    return seconds, (layer.output, layer.dinputs, layer.dweights, layer.dbiases.ravel())
+
+
+def time_torch_conv(shape):
+    """The same pass with torch.nn.functional.conv2d and autograd, on one thread."""
+    import torch
+
+    from nnfs_helpers import restore_numpy
+
+    restore_numpy()
+    torch.set_num_threads(1)
+    images, kernels, biases, upstream = (torch.tensor(array) for array in _conv_case(shape))
+    padding, passes = shape[5], shape[6]
+    images.requires_grad_(True)
+    kernels.requires_grad_(True)
+    biases = biases.ravel().clone().requires_grad_(True)
+    start = time.perf_counter()
+    for _ in range(passes):
+        images.grad = kernels.grad = biases.grad = None
+        output = torch.nn.functional.conv2d(images, kernels, biases, padding=padding)
+        output.backward(upstream)
+    seconds = (time.perf_counter() - start) / passes
+    return seconds, tuple(t.detach().numpy() for t in (output, images.grad, kernels.grad, biases.grad))
+
+
+def compare_convolution(repeat):
+    import numpy as np
+
+    try:
+        from nnfs_helpers.network import Layer_Conv2D  # noqa: F401 (taught in notebook 23)
+    except ImportError:
+        print("convolution: skipped (nnfs_helpers.network has no Layer_Conv2D in this version)")
+        return
+    try:
+        import torch
+    except ImportError:
+        torch = None
+    for shape in CONV_SHAPES:
+        batch, channels, size, filters, k, padding, _ = shape
+        what = f"{batch} x {channels} x {size} x {size} -> {filters} channels, {k} x {k}, padding {padding}"
+        ours, theirs = [], []
+        for _ in range(repeat):
+            seconds, course_results = time_course_conv(shape)
+            ours.append(seconds)
+            if torch is not None:
+                seconds, torch_results = time_torch_conv(shape)
+                theirs.append(seconds)
+        best, median = best_and_median(ours)
+        print(f"convolution {what}, course Layer_Conv2D (NumPy im2col), forward + backward: "
+              f"{best * 1e6:8.0f} us ({median * 1e6:.0f})")
+        if torch is None:
+            continue
+        torch_best, torch_median = best_and_median(theirs)
+        agree = all(np.allclose(a, b, rtol=1e-3, atol=1e-3) for a, b in zip(course_results, torch_results))
+        print(f"convolution {what}, PyTorch {torch.__version__} conv2d (1 thread), forward + backward: "
+              f"{torch_best * 1e6:8.0f} us ({torch_median * 1e6:.0f}); same output and gradients: {agree}")
+        print(f"convolution speed ratio: the course's layer is {torch_best / best:.2f}x as fast as PyTorch's "
+              f"(medians: {torch_median / median:.2f}x)")
+    if torch is None:
+        print("convolution, PyTorch: not installed (optional: pip install torch), no comparison")
+
+
 def best_and_median(times):
     ordered = sorted(times)
     return ordered[0], ordered[len(ordered) // 2]
@@ -197,6 +298,7 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (best is reported)")
     parser.add_argument("--skip-notebooks", action="store_true")
     parser.add_argument("--only-digits", action="store_true", help="only the digits comparison of the Model")
+    parser.add_argument("--only-conv", action="store_true", help="only the convolution comparison (notebook 23)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -205,6 +307,9 @@ def main(argv=None):
           f"{platform.system()} {platform.release()}; best (median) of {args.repeat} runs")
     if args.only_digits:
         compare_digits(args.repeat)
+        return 0
+    if args.only_conv:
+        compare_convolution(args.repeat)
         return 0
     if not args.skip_notebooks:
         import run_notebooks
@@ -237,6 +342,7 @@ def main(argv=None):
     if torch is None:
         print("training, PyTorch: not installed (optional: pip install torch), no comparison")
         compare_digits(args.repeat)
+        compare_convolution(args.repeat)
         return 0
     torch_best, torch_median = best_and_median([run[0] for run in theirs])
     _, acc, loss = theirs[-1]
@@ -245,6 +351,7 @@ def main(argv=None):
     print(f"speed ratio: the course's loop is {torch_best / best:.2f}x as fast as PyTorch "
           f"(medians: {torch_median / median:.2f}x)")
     compare_digits(args.repeat)
+    compare_convolution(args.repeat)
     return 0
 
 

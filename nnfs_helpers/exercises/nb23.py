@@ -1,17 +1,187 @@
-"""Quiz for notebook 23 · Convolution on the digits.
+"""Exercise checks and quiz for notebook 23 · Convolution on the digits.
 
+* `check_count_parameters(count_parameters)`: Exercise 1, the number of trainable parameters of a
+  small convolutional network, for any image size, number of kernels, kernel size and pool size.
+* `check_head_verdict(my_runs, my_verdict, X_val, X_val_shifted, y_val)`: Exercise 2, the learner's
+  own experiment (the convolutional network with its dense head against a head that takes each
+  kernel's maximum over the whole image) and the conclusion drawn from it.
 * `quiz()`: the notebook's quiz.
 
-The notebook's exercises are not written yet; their checks will live here.
+Every check returns a `CheckResult` and never raises because of the learner's answer.
 """
 
+import math
+
+import numpy as np
+
+from ..checking import LearnerError, call_learner, failed, guarded, passed
 from ..quiz import Question, Quiz
+from .nb18 import _accuracy, _name
 
-__all__ = ["quiz"]
+__all__ = ["check_count_parameters", "check_head_verdict", "quiz"]
 
+TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT
+COUNT_TITLE = "Exercise 1: count the parameters"
+HEAD_TITLE = "Exercise 2: is it the dense head?"
+HEAD_KEYS = ("dense head", "global maximum")
+HEAD_VERDICTS = ("smaller drop with the dense head", "smaller drop with the global maximum", "no clear difference")
+HEAD_STEPS = 10 * 34  # 10 epochs of 34 batches of 32 among the 1,077 training images
+HEAD_INPUTS = {"dense head": 128, "global maximum": 8}
+
+# (image_size, filters, kernel_size, pool_size, classes): the notebook's network first; then an
+# image size the pool does not divide, a 5 x 5 kernel, a pool of 3.
+COUNT_CASES = ((8, 8, 3, 2, 10), (9, 4, 5, 2, 3), (12, 6, 3, 3, 7), (7, 5, 3, 2, 4))
+
+
+def _count(image_size, filters, k, pool, classes, *, conv_bias=True, dense_bias=True, shared=True,
+           pooled=True, ceil=False, with_filters=True, padded=True):
+    """The right count, or the count a typical mistake gives."""
+    size = image_size if padded else image_size - k + 1
+    if pooled:
+        size = math.ceil(size / pool) if ceil else size // pool
+    conv = filters * k * k * (1 if shared else image_size * image_size) + (filters if conv_bias else 0)
+    features = (filters if with_filters else 1) * size * size
+    return conv + features * classes + (classes if dense_bias else 0)
+
+
+COUNT_MISTAKES = (
+    (dict(conv_bias=False, dense_bias=False), "Your counts leave out every bias: the convolution has one "
+     "bias per kernel, and the dense layer one per class."),
+    (dict(conv_bias=False), "Your counts leave out the convolution's biases: one per kernel (not one per "
+     "output pixel: the bias is shared over positions like the kernel)."),
+    (dict(dense_bias=False), "Your counts leave out the dense layer's biases: one per class."),
+    (dict(shared=False), "Your counts give every output position its own kernel. A convolution applies the "
+     "same kernels at every position: filters * k * k weights in all, whatever the image size."),
+    (dict(pooled=False), "Your counts forget the pooling: the dense layer sees the pooled maps, "
+     "image_size // pool_size on a side, not the full image_size."),
+    (dict(ceil=True), "Your counts round the pooled size up. A window that would run past the border is not "
+     "used (the layer computes (size - pool) // pool + 1 windows), so the size is image_size // pool_size."),
+    (dict(padded=False), "Your counts shrink the maps by the kernel: with padding kernel_size // 2 (odd "
+     "kernels) the convolution keeps the image's size, so only the pooling shrinks it."),
+    (dict(with_filters=False), "Your dense layer's inputs count the pooled pixels of one map only: the "
+     "flattened input holds every kernel's map, filters * (image_size // pool_size) ** 2 numbers."),
+)
+
+
+@guarded(COUNT_TITLE)
+def check_count_parameters(count_parameters):
+    """Check `count_parameters(image_size, filters, kernel_size, pool_size, classes)` on several networks."""
+    answers = []
+    for case in COUNT_CASES:
+        context = "count_parameters({}, {}, {}, {}, {})".format(*case)
+        answer = call_learner(count_parameters, *case, name="count_parameters", timeout=TIMEOUT, context=context)
+        if answer is None or answer is Ellipsis:
+            raise LearnerError("`count_parameters` returned None. Did you forget a `return`?", unsolved=True)
+        if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, float, np.integer, np.floating)):
+            raise LearnerError(f"{context} should return one number (an int), but returned a "
+                               f"{type(answer).__name__}: {answer!r}"[:300])
+        answers.append(float(answer))
+    right = [_count(*case) for case in COUNT_CASES]
+    if all(abs(a - r) < 1e-9 for a, r in zip(answers, right)):
+        return passed(COUNT_TITLE, f"{right[0]:.0f} parameters for the notebook's network, and right for the "
+                                   "other sizes too. Well done!")
+    for options, message in COUNT_MISTAKES:
+        wrong = [_count(*case, **options) for case in COUNT_CASES]
+        # the mistake must explain every case where the answer is wrong
+        if all(abs(a - w) < 1e-9 or abs(a - r) < 1e-9 for a, w, r in zip(answers, wrong, right)) \
+                and any(abs(w - r) > 1e-9 and abs(a - w) < 1e-9 for a, w, r in zip(answers, wrong, right)):
+            return failed(COUNT_TITLE, message)
+    for case, answer, expected in zip(COUNT_CASES, answers, right):
+        if abs(answer - expected) > 1e-9:
+            return failed(COUNT_TITLE, "count_parameters({}, {}, {}, {}, {}) returned {:g}, which is not the count. "
+                                       "Count layer by layer: the kernels and their biases, then the size of the "
+                                       "pooled maps, then the dense layer's weights and biases.".format(*case, answer))
+    return failed(COUNT_TITLE, "Your answer could not be checked.")  # not reached
+
+
+def _head_settings(key, model, learning_rate):
+    trainable = getattr(model, "trainable_layers", [])
+    if len(trainable) != 2 or _name(trainable[0]) != "Layer_Conv2D" or _name(trainable[1]) != "Layer_Dense":
+        return ("should have two trainable layers, a Layer_Conv2D and then a Layer_Dense; it has "
+                f"{[_name(layer) for layer in trainable]}.")
+    conv, dense = trainable
+    if getattr(conv.weights, "shape", None) != (8, 1, 3, 3) or getattr(conv, "padding", None) != 1:
+        return "should start with the notebook's convolution: Layer_Conv2D(1, 8, 3, padding=1)."
+    inputs = getattr(dense.weights, "shape", (None,))[0]
+    if inputs != HEAD_INPUTS[key]:
+        if key == "global maximum":
+            return (f"has a dense layer with {inputs} inputs; after the maximum over the whole image each of the 8 "
+                    "kernels gives one number, so the dense layer has 8 inputs: pool the 4 x 4 maps with "
+                    "Layer_MaxPool2D(4) (or the 8 x 8 maps with Layer_MaxPool2D(8)).")
+        return (f"has a dense layer with {inputs} inputs; the notebook's network (build_conv) has 128: take the "
+                "convolutional network's runs of the search at its chosen learning rate.")
+    optimizer = getattr(model, "optimizer", None)
+    rate = getattr(optimizer, "learning_rate", None)
+    if not isinstance(rate, (int, float)) or abs(rate - learning_rate) > 1e-12:
+        return (f"has the learning rate {rate!r}; every run uses the same one, the convolutional network's "
+                f"chosen rate ({learning_rate:g}), so that only the head differs.")
+    steps = getattr(optimizer, "iterations", None)
+    if steps != HEAD_STEPS:
+        return (f"made {steps} optimiser steps; {HEAD_STEPS // 34} epochs in batches of 32 on the 1,077 training "
+                f"images make {HEAD_STEPS}. Train each new model once, with epochs=EPOCHS and batch_size=BATCH_SIZE.")
+    return None
+
+
+@guarded(HEAD_TITLE)
+def check_head_verdict(my_runs, my_verdict, X_val, X_val_shifted, y_val):
+    """Check Exercise 2: three convolutional networks with the dense head and three whose head takes
+    each kernel's maximum over the image, at the same learning rate, and the verdict on which loses
+    less validation accuracy when the digits move two pixels to the right."""
+    if my_verdict is None or my_verdict is Ellipsis:
+        raise LearnerError("`my_verdict` is not set yet.", unsolved=True)
+    if not isinstance(my_runs, dict) or any(key not in my_runs for key in HEAD_KEYS):
+        raise LearnerError(f"`my_runs` should be a dict with the keys {list(HEAD_KEYS)}, each holding a list of "
+                           f"trained Models; got {type(my_runs).__name__}.")
+    if all(isinstance(my_runs[key], (list, tuple)) and not my_runs[key] for key in HEAD_KEYS):
+        raise LearnerError("`my_runs` holds no trained models yet.", unsolved=True)
+    drops = {}
+    learning_rate = None
+    for key in HEAD_KEYS:
+        models = my_runs[key]
+        if not isinstance(models, (list, tuple)) or len(models) < 3:
+            return failed(HEAD_TITLE, f"For the {key}, put at least three trained Models (one per seed) in a list; "
+                                      f"got {len(models) if isinstance(models, (list, tuple)) else type(models).__name__}.")
+        for model in models:
+            if _name(model) != "Model" or not hasattr(model, "trainable_layers"):
+                return failed(HEAD_TITLE, f"For the {key}, every entry should be a trained Model; one is a "
+                                          f"{_name(model)}.")
+            if learning_rate is None:
+                learning_rate = getattr(getattr(model, "optimizer", None), "learning_rate", None)
+                learning_rate = learning_rate if isinstance(learning_rate, (int, float)) else float("nan")
+            problem = _head_settings(key, model, learning_rate)
+            if problem:
+                return failed(HEAD_TITLE, f"One of the {key} models {problem}")
+        first_weights = [model.trainable_layers[0].weights for model in models]
+        if any(a is b or np.array_equal(a, b) for i, a in enumerate(first_weights) for b in first_weights[i + 1:]):
+            return failed(HEAD_TITLE, f"Two of the {key} models have the same weights: train each one from its own "
+                                      "seed (and a new Model each time), so that the seeds show how much a result varies.")
+        drops[key] = np.array([_accuracy(model, X_val, y_val) - _accuracy(model, X_val_shifted, y_val)
+                               for model in models])
+    a, b = drops[HEAD_KEYS[0]], drops[HEAD_KEYS[1]]
+    difference = a.mean() - b.mean()  # positive: the dense head loses more
+    error = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    expected = HEAD_VERDICTS[1] if difference > 2 * error else HEAD_VERDICTS[0] if -difference > 2 * error \
+        else HEAD_VERDICTS[2]
+    numbers = (f"shifting the validation digits costs your runs {a.mean():.3f} of accuracy with the dense head and "
+               f"{b.mean():.3f} with the global maximum, a difference of {difference:+.3f} with a standard error "
+               f"of {error:.3f}")
+    if my_verdict not in HEAD_VERDICTS:
+        return failed(HEAD_TITLE, f"`my_verdict` should be one of {list(HEAD_VERDICTS)}; got {my_verdict!r}.")
+    if my_verdict != expected:
+        if expected == HEAD_VERDICTS[2]:
+            why = "that is within two standard errors, so the seeds do not let you tell the two apart"
+        else:
+            why = "that is more than two standard errors, so the difference is clear"
+        return failed(HEAD_TITLE, f"Not what your own runs say: {numbers}; {why}. Compare the mean drops (accuracy "
+                                  "on the validation digits minus accuracy on the shifted ones) with the standard "
+                                  "error of their difference, sqrt(s1**2 / n1 + s2**2 / n2).")
+    return passed(HEAD_TITLE, f"{numbers}, so {my_verdict!r} is what your experiment shows. Well done!")
+
+
+# --- Quiz -------------------------------------------------------------------------------------
 
 def quiz():
-    """The notebook's quiz: three questions, each option explained."""
+    """The notebook's quiz: four questions, each option explained."""
     return Quiz([
         Question(
             "A 3 x 3 convolution with stride 2 and padding 1 is applied to 8 x 8 images. How large is each "
@@ -50,4 +220,19 @@ def quiz():
                 "Right: only the winner moved the output, so only it receives the gradient.",
                 "The output changes only when the winner changes; the others had no effect on it.",
                 "Away from ties the maximum has a gradient: 1 for the winner, 0 for the others."]),
+        Question(
+            "On the validation set the convolutional network led the dense one by two points; on the test set "
+            "the gap was within two standard errors. What should you report?",
+            ["That the convolutional network is better, since the validation set is as large as the test set.",
+             "The average of the two gaps, since both sets are held out from training.",
+             "No clear winner at this budget: the test set chose nothing, and it does not confirm the lead.",
+             "That the dense network is better, since its test score rose while the other's fell."],
+            answer=2,
+            explanations=[
+                "Equal sizes do not make the two equal: the validation images chose each network's learning rate, "
+                "so its scores are the best of four and optimistic.",
+                "Averaging mixes a score that helped choose with one that did not; only the test score is untouched "
+                "by the choice.",
+                "Right: the test set is the honest measurement, and a gap inside its noise is not a finding.",
+                "Neither gap favours the dense network; a change smaller than the noise says nothing either way."]),
     ])
