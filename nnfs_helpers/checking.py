@@ -42,6 +42,7 @@ __all__ = [
     "CheckResult", "passed", "failed", "not_solved", "call_learner", "to_array",
     "compare", "guarded", "Mistake", "LearnerError", "NOT_SOLVED", "solution", "SolutionError",
     "short", "quiet_call", "check_cases", "value_check", "require_given",
+    "mean_and_se", "best_on_mean", "rate_choice_problem", "gap_verdict_problem",
 ]
 
 NOT_SOLVED = "Not solved yet"
@@ -373,6 +374,62 @@ def _value_hint(array, expected, label):
     where = index[0] if len(index) == 1 else index
     return (f"{label} has the right shape but wrong values: at index {where} it is "
             f"{array[index]:.6g} where {expected[index]:.6g} was expected.")
+
+
+# --- Judging a sweep: the rate chosen on validation, a gap against its standard error ---------
+
+def mean_and_se(values):
+    """The mean of `values` (one per seed) and its standard error (ddof=1)."""
+    values = np.asarray(values, dtype=float)
+    return values.mean(), values.std(ddof=1) / np.sqrt(len(values))
+
+
+def best_on_mean(scores):
+    """The rate with the best mean over the seeds (`scores`: rate -> accuracies)."""
+    return max(scores, key=lambda rate: np.mean(scores[rate]))
+
+
+def rate_choice_problem(rate, label, validation, test):
+    """None when `rate` (the learner's `label`) is the rate whose mean validation accuracy is best;
+    otherwise what is wrong, naming the likely mistake (the test set, one seed). `validation` and
+    `test`: rate -> accuracies, one per seed. A rate still `...` raises LearnerError."""
+    if rate is Ellipsis or rate is None:
+        raise LearnerError(f"{label} is still `...`.", unsolved=True)
+    try:
+        rate = float(rate)
+    except (TypeError, ValueError):
+        return f"{label} should be a learning rate, not {rate!r}."
+    if not any(np.isclose(rate, r) for r in validation):
+        return (f"{label} is {rate:g}, which is not one of the rates of the sweep "
+                f"({', '.join(f'{r:g}' for r in validation)}).")
+    right = best_on_mean(validation)
+    if np.isclose(rate, right):
+        return None
+    where = f"{label} is {rate:g}, but on validation the best mean is at {right:g}: "
+    if np.isclose(rate, best_on_mean(test)):
+        return where + ("you chose on the test set. The test set is looked at once, after every choice is "
+                        "made; choose on validation.")
+    n_seeds = len(next(iter(validation.values())))
+    if any(np.isclose(rate, max(validation, key=lambda r: validation[r][i])) for i in range(n_seeds)):
+        return where + "you followed one seed. Choose on the mean over the seeds."
+    return where + "compare the mean validation accuracy of each rate."
+
+
+SE_OF_A_DIFFERENCE = ("the standard error of a difference is sqrt(se_a**2 + se_b**2), each se the standard "
+                      "deviation over the seeds (ddof=1) divided by sqrt(seeds).")
+
+
+def gap_verdict_problem(verdict, gap, se):
+    """None when `verdict` says whether `gap` exceeds two standard errors `se` of the difference;
+    otherwise the likely mistake as a sentence: one standard error taken as the bar, any positive gap
+    taken as a win, or, when neither explains the verdict, SE_OF_A_DIFFERENCE."""
+    if bool(verdict) == bool(gap > 2 * se):
+        return None
+    if bool(verdict) == bool(gap > se):
+        return "you compared with one standard error. Two are the usual bar."
+    if bool(verdict) == bool(gap > 0):
+        return "a gap above 0 is not enough; it must exceed the noise."
+    return SE_OF_A_DIFFERENCE
 
 
 def _from_problem(title, problem):

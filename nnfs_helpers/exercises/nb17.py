@@ -15,7 +15,8 @@ random generator.
 
 import numpy as np
 
-from ..checking import LearnerError, call_learner, failed, guarded, passed, to_array
+from ..checking import (LearnerError, best_on_mean, call_learner, failed, gap_verdict_problem, guarded, mean_and_se,
+                        passed, rate_choice_problem, to_array)
 from ..quiz import Question, Quiz
 
 __all__ = ["check_init_scales", "check_count_dead", "check_depth_verdict", "quiz"]
@@ -163,21 +164,10 @@ def check_count_dead(count_dead):
 
 # --- Exercise 2: judge the depth sweep ---------------------------------------------------------
 
-def _mean_and_se(values):
-    values = np.asarray(values, dtype=float)
-    return values.mean(), values.std(ddof=1) / np.sqrt(len(values))
-
-
-def _chosen_rate(scores):
-    """The rate with the best mean over the seeds (`scores`: rate -> accuracies)."""
-    return max(scores, key=lambda rate: np.mean(scores[rate]))
-
-
-def _beats(test, deeper, shallower, rates, n_se=2.0):
-    mean_a, se_a = _mean_and_se(test[deeper][rates[deeper]])
-    mean_b, se_b = _mean_and_se(test[shallower][rates[shallower]])
-    gap, se = mean_a - mean_b, np.hypot(se_a, se_b)
-    return gap > n_se * se, gap, se
+def _beats(test, deeper, shallower, rates):
+    mean_a, se_a = mean_and_se(test[deeper][rates[deeper]])
+    mean_b, se_b = mean_and_se(test[shallower][rates[shallower]])
+    return mean_a - mean_b, np.hypot(se_a, se_b)
 
 
 PAIRS = (("2 vs 1", 2, 1), ("3 vs 2", 3, 2))
@@ -192,46 +182,24 @@ def check_depth_verdict(best_rates, verdicts, validation, test):
     """
     if not isinstance(best_rates, dict) or not isinstance(verdicts, dict):
         raise LearnerError("`best_rates` and `verdicts` should be the two dictionaries of the cell above.")
-    right_rates = {hidden: _chosen_rate(scores) for hidden, scores in validation.items()}
+    right_rates = {hidden: best_on_mean(scores) for hidden, scores in validation.items()}
     for hidden in right_rates:
-        rate = best_rates.get(hidden, Ellipsis)
-        if rate is Ellipsis or rate is None:
-            raise LearnerError(f"best_rates[{hidden}] is still `...`.", unsolved=True)
-        try:
-            rate = float(rate)
-        except (TypeError, ValueError):
-            return failed(DEPTH_TITLE, f"best_rates[{hidden}] should be a learning rate, not {rate!r}.")
-        scores = validation[hidden]
-        if not any(np.isclose(rate, r) for r in scores):
-            return failed(DEPTH_TITLE, f"best_rates[{hidden}] is {rate:g}, which is not one of the rates of the "
-                          f"sweep ({', '.join(f'{r:g}' for r in scores)}).")
-        if np.isclose(rate, right_rates[hidden]):
-            continue
-        where = f"best_rates[{hidden}] is {rate:g}, but on validation the best mean is at {right_rates[hidden]:g}: "
-        if np.isclose(rate, _chosen_rate(test[hidden])):
-            return failed(DEPTH_TITLE, where + "you chose on the test set. The test set is looked at once, "
-                          "after every choice is made; choose on validation.")
-        n_seeds = len(next(iter(scores.values())))
-        if any(np.isclose(rate, max(scores, key=lambda r: scores[r][i])) for i in range(n_seeds)):
-            return failed(DEPTH_TITLE, where + "you followed one seed. Choose on the mean over the seeds.")
-        return failed(DEPTH_TITLE, where + "compare the mean validation accuracy of each rate.")
+        problem = rate_choice_problem(best_rates.get(hidden, Ellipsis), f"best_rates[{hidden}]",
+                                      validation[hidden], test[hidden])
+        if problem:
+            return failed(DEPTH_TITLE, problem)
     for name, deeper, shallower in PAIRS:
         verdict = verdicts.get(name, Ellipsis)
         if verdict is Ellipsis or verdict is None:
             raise LearnerError(f'verdicts["{name}"] is still `...`.', unsolved=True)
         if not isinstance(verdict, (bool, np.bool_)):
             return failed(DEPTH_TITLE, f'verdicts["{name}"] should be True or False, not {verdict!r}.')
-        right, gap, se = _beats(test, deeper, shallower, right_rates)
-        if bool(verdict) == right:
-            continue
-        where = (f'verdicts["{name}"] is {bool(verdict)}, but in your sweep the gap on the test set is '
-                 f"{gap:+.3f} and two standard errors of the difference are {2 * se:.3f}: ")
-        if bool(verdict) == (gap > se):
-            return failed(DEPTH_TITLE, where + "you compared with one standard error. Two are the usual bar.")
-        if bool(verdict) == (gap > 0):
-            return failed(DEPTH_TITLE, where + "a gap above 0 is not enough; it must exceed the noise.")
-        return failed(DEPTH_TITLE, where + "the standard error of a difference is sqrt(se_a**2 + se_b**2), "
-                      "each se the standard deviation over the seeds (ddof=1) divided by sqrt(seeds).")
+        gap, se = _beats(test, deeper, shallower, right_rates)
+        problem = gap_verdict_problem(verdict, gap, se)
+        if problem:
+            return failed(DEPTH_TITLE, f'verdicts["{name}"] is {bool(verdict)}, but in your sweep the gap on the '
+                          f"test set is {gap:+.3f} and two standard errors of the difference are {2 * se:.3f}: "
+                          + problem)
     return passed(DEPTH_TITLE, "the rates are the ones your validation runs choose, and both verdicts "
                   "follow from your own test accuracies and their standard errors.")
 

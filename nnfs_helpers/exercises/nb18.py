@@ -156,14 +156,19 @@ def _accuracy(model, X_val, y_val):
         np.random.set_state(state)
 
 
-def judge_runs(title, runs, verdict, X_val, y_val, *, keys, names, settings, verdicts, describe):
+def judge_runs(title, runs, verdict, X_val, y_val, *, keys, names, settings, verdicts, describe,
+               measure=None, numbers=None, lower_is_better=False):
     """Check an experiment the learner ran and the conclusion they drew from it.
 
     `runs` maps each key of `keys` to a list of at least 3 trained Models (one per seed);
     `settings(key, model)` returns None when a model was trained as the exercise asks, otherwise
     what is wrong. The check measures every model on (X_val, y_val) itself, and the verdict must
     follow from those numbers: verdicts[0] or verdicts[1] when the first or the second group's mean is
-    ahead by more than two standard errors of the difference, verdicts[2] otherwise."""
+    ahead by more than two standard errors of the difference, verdicts[2] otherwise.
+
+    `measure(model)` gives a model's number (default: its accuracy on X_val, y_val), lower being
+    better when `lower_is_better`; `numbers(a, b, difference, error, names)` words the two groups' numbers
+    for the messages."""
     if verdict is None or verdict is Ellipsis:
         raise LearnerError("`my_verdict` is not set yet.", unsolved=True)
     if not isinstance(runs, dict) or any(key not in runs for key in keys):
@@ -171,6 +176,7 @@ def judge_runs(title, runs, verdict, X_val, y_val, *, keys, names, settings, ver
                            f"trained Models; got {type(runs).__name__}.")
     if all(isinstance(runs[key], (list, tuple)) and not runs[key] for key in keys):
         raise LearnerError("`my_runs` holds no trained models yet.", unsolved=True)
+    measure = measure or (lambda model: _accuracy(model, X_val, y_val))
     accuracies = {}
     for key, name in zip(keys, names):
         models = runs[key]
@@ -182,18 +188,18 @@ def judge_runs(title, runs, verdict, X_val, y_val, *, keys, names, settings, ver
                 return failed(title, f"For {name}, every entry should be a trained Model; one is a {_name(model)}.")
             problem = settings(key, model)
             if problem:
-                return failed(title, f"One of the {name} models {problem}")
+                return failed(title, f"One of the models for {name} {problem}")
         first_weights = [model.trainable_layers[0].weights for model in models]
         if any(a is b or np.array_equal(a, b) for i, a in enumerate(first_weights) for b in first_weights[i + 1:]):
-            return failed(title, f"Two of the {name} models have the same weights: train each one from its own "
+            return failed(title, f"Two of the models for {name} have the same weights: train each one from its own "
                                  "seed (and a new Model each time), so that the seeds show how much a result varies.")
-        accuracies[key] = [_accuracy(model, X_val, y_val) for model in models]
+        accuracies[key] = [measure(model) for model in models]
     (a, b) = (np.array(accuracies[key]) for key in keys)
     difference = a.mean() - b.mean()
     error = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
-    expected = verdicts[0] if difference > 2 * error else verdicts[1] if -difference > 2 * error else verdicts[2]
-    numbers = (f"your runs score {a.mean():.3f} ({names[0]}) and {b.mean():.3f} ({names[1]}) on the validation "
-               f"set, a difference of {difference:+.3f} with a standard error of {error:.3f}")
+    lead = -difference if lower_is_better else difference  # how far the first group is ahead
+    expected = verdicts[0] if lead > 2 * error else verdicts[1] if -lead > 2 * error else verdicts[2]
+    numbers = (numbers or _scores)(a, b, difference, error, names)
     if verdict not in verdicts:
         return failed(title, f"`my_verdict` should be one of {list(verdicts)}; got {verdict!r}.")
     if verdict != expected:
@@ -203,6 +209,11 @@ def judge_runs(title, runs, verdict, X_val, y_val, *, keys, names, settings, ver
             why = "that is more than two standard errors, so the difference is clear"
         return failed(title, f"Not what your own runs say: {numbers}; {why}. {describe}")
     return passed(title, f"{numbers}, so {verdict!r} is what your experiment shows. Well done!")
+
+
+def _scores(a, b, difference, error, names):
+    return (f"your runs score {a.mean():.3f} ({names[0]}) and {b.mean():.3f} ({names[1]}) on the validation "
+            f"set, a difference of {difference:+.3f} with a standard error of {error:.3f}")
 
 
 def optimizer_settings_problem(model, learning_rate, steps, *, rate_advice, steps_advice):

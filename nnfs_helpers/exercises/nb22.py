@@ -18,7 +18,8 @@ from unittest import mock
 import numpy as np
 
 from .. import network
-from ..checking import LearnerError, call_learner, failed, guarded, passed, to_array
+from ..checking import (SE_OF_A_DIFFERENCE, LearnerError, best_on_mean, call_learner, failed, gap_verdict_problem,
+                        guarded, mean_and_se, passed, rate_choice_problem, to_array)
 from ..quiz import Question, Quiz
 
 __all__ = ["check_batchnorm_dinputs", "check_batchnorm_verdict", "quiz"]
@@ -61,20 +62,9 @@ def _gradient(inputs, d, mean_path=True, variance_path=True, per=None, ddof=0, v
     return total
 
 
-def _finite_differences(inputs, d, h=1e-6):
-    def f(x):
-        return np.sum(d * _normalise(x)[0])
-
-    grad = np.zeros_like(inputs)
-    for index in np.ndindex(inputs.shape):
-        step = np.zeros_like(inputs)
-        step[index] = h
-        grad[index] = (f(inputs + step) - f(inputs - step)) / (2 * h)
-    return grad
-
-
-def _relative_error(a, b):
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+def _finite_differences(inputs, d):
+    x = inputs.copy()
+    return network.numerical_gradient(lambda: np.sum(d * _normalise(x)[0]), x)
 
 
 class _UsedLibrary(Exception):
@@ -115,7 +105,7 @@ def check_batchnorm_dinputs(batchnorm_dinputs):
         return failed(DINPUTS_TITLE, f"{context} returned values that are not finite (NaN or infinity).")
     exact = _gradient(inputs, d)
     numeric = _finite_differences(inputs, d)
-    error, numeric_error = _relative_error(array, exact), _relative_error(array, numeric)
+    error, numeric_error = network.relative_error(array, exact), network.relative_error(array, numeric)
     if error < 1e-12:
         return passed(DINPUTS_TITLE, f"your gradient agrees with central finite differences (relative error "
                       f"below 1e-7: {numeric_error < 1e-7}), for a batch of {len(inputs)} samples and "
@@ -174,14 +164,12 @@ def check_batchnorm_dinputs(batchnorm_dinputs):
 NETWORKS = ("plain", "batch norm")
 
 
-def _mean_and_se(values):
-    values = np.asarray(values, dtype=float)
-    return values.mean(), values.std(ddof=1) / np.sqrt(len(values))
-
-
-def _chosen_rate(scores):
-    """The rate with the best mean over the seeds (`scores`: rate -> accuracies)."""
-    return max(scores, key=lambda rate: np.mean(scores[rate]))
+def _gap(test, rates, rate_of=None):
+    """Batch norm's mean test accuracy minus the plain network's, and the standard error of that
+    difference, each network at its rate in `rates` (or both at `rate_of`)."""
+    (mean_bn, se_bn), (mean_plain, se_plain) = (
+        mean_and_se(test[name][rate_of if rate_of is not None else rates[name]]) for name in ("batch norm", "plain"))
+    return mean_bn - mean_plain, np.hypot(se_bn, se_plain)
 
 
 @guarded(VERDICT_TITLE)
@@ -196,54 +184,25 @@ def check_batchnorm_verdict(best_rates, verdict, validation, test):
     if not isinstance(best_rates, dict):
         raise LearnerError("`best_rates` should be the dictionary of the cell above, "
                            f"not a {type(best_rates).__name__}.")
-    right_rates = {name: _chosen_rate(validation[name]) for name in NETWORKS}
+    right_rates = {name: best_on_mean(validation[name]) for name in NETWORKS}
     for name in NETWORKS:
-        rate = best_rates.get(name, Ellipsis)
-        if rate is Ellipsis or rate is None:
-            raise LearnerError(f'best_rates["{name}"] is still `...`.', unsolved=True)
-        try:
-            rate = float(rate)
-        except (TypeError, ValueError):
-            return failed(VERDICT_TITLE, f'best_rates["{name}"] should be a learning rate, not {rate!r}.')
-        scores = validation[name]
-        if not any(np.isclose(rate, r) for r in scores):
-            return failed(VERDICT_TITLE, f'best_rates["{name}"] is {rate:g}, which is not one of the rates of '
-                          f"the sweep ({', '.join(f'{r:g}' for r in scores)}).")
-        if np.isclose(rate, right_rates[name]):
-            continue
-        where = (f'best_rates["{name}"] is {rate:g}, but on validation the best mean is at '
-                 f"{right_rates[name]:g}: ")
-        if np.isclose(rate, _chosen_rate(test[name])):
-            return failed(VERDICT_TITLE, where + "you chose on the test set. The test set is looked at once, "
-                          "after every choice is made; choose on validation.")
-        n_seeds = len(next(iter(scores.values())))
-        if any(np.isclose(rate, max(scores, key=lambda r: scores[r][i])) for i in range(n_seeds)):
-            return failed(VERDICT_TITLE, where + "you followed one seed. Choose on the mean over the seeds.")
-        return failed(VERDICT_TITLE, where + "compare the mean validation accuracy of each rate.")
+        problem = rate_choice_problem(best_rates.get(name, Ellipsis), f'best_rates["{name}"]',
+                                      validation[name], test[name])
+        if problem:
+            return failed(VERDICT_TITLE, problem)
     if not isinstance(verdict, (bool, np.bool_)):
         return failed(VERDICT_TITLE, f"`verdict` should be True or False, not {verdict!r}.")
-    mean_bn, se_bn = _mean_and_se(test["batch norm"][right_rates["batch norm"]])
-    mean_plain, se_plain = _mean_and_se(test["plain"][right_rates["plain"]])
-    gap, se = mean_bn - mean_plain, np.hypot(se_bn, se_plain)
-    right = bool(gap > 2 * se)
-    if bool(verdict) == right:
+    gap, se = _gap(test, right_rates)
+    problem = gap_verdict_problem(verdict, gap, se)
+    if problem is None:
         return passed(VERDICT_TITLE, "the rates are the ones your validation runs choose, and the verdict "
                       "follows from your own test accuracies and their standard errors.")
     where = (f"`verdict` is {bool(verdict)}, but in your sweep the gap on the test set is {gap:+.3f} and two "
              f"standard errors of the difference are {2 * se:.3f}: ")
-    if bool(verdict) == bool(gap > se):
-        return failed(VERDICT_TITLE, where + "you compared with one standard error. Two are the usual bar.")
-    if bool(verdict) == bool(gap > 0):
-        return failed(VERDICT_TITLE, where + "a gap above 0 is not enough; it must exceed the noise.")
-    rate_bn, rate_plain = right_rates["batch norm"], right_rates["plain"]
-    if rate_bn != rate_plain and any(
-            bool(verdict) == bool(_mean_and_se(test["batch norm"][r])[0] - _mean_and_se(test["plain"][r])[0]
-                                  > 2 * np.hypot(_mean_and_se(test["batch norm"][r])[1],
-                                                 _mean_and_se(test["plain"][r])[1]))
-            for r in (rate_bn, rate_plain)):
+    if problem == SE_OF_A_DIFFERENCE and len(set(right_rates.values())) > 1 and any(
+            gap_verdict_problem(verdict, *_gap(test, right_rates, rate)) is None for rate in right_rates.values()):
         return failed(VERDICT_TITLE, where + "compare each network at its own chosen rate, not both at one rate.")
-    return failed(VERDICT_TITLE, where + "the standard error of a difference is sqrt(se_a**2 + se_b**2), each "
-                  "se the standard deviation over the seeds (ddof=1) divided by sqrt(seeds).")
+    return failed(VERDICT_TITLE, where + problem)
 
 
 # --- Quiz ------------------------------------------------------------------------------------

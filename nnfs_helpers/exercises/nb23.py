@@ -16,7 +16,7 @@ import numpy as np
 
 from ..checking import LearnerError, call_learner, failed, guarded, passed
 from ..quiz import Question, Quiz
-from .nb18 import _accuracy, _name
+from .nb18 import _accuracy, _name, judge_runs
 
 __all__ = ["check_count_parameters", "check_head_verdict", "quiz"]
 
@@ -127,55 +127,28 @@ def check_head_verdict(my_runs, my_verdict, X_val, X_val_shifted, y_val):
     """Check Exercise 2: three convolutional networks with the dense head and three whose head takes
     each kernel's maximum over the image, at the same learning rate, and the verdict on which loses
     less validation accuracy when the digits move two pixels to the right."""
-    if my_verdict is None or my_verdict is Ellipsis:
-        raise LearnerError("`my_verdict` is not set yet.", unsolved=True)
-    if not isinstance(my_runs, dict) or any(key not in my_runs for key in HEAD_KEYS):
-        raise LearnerError(f"`my_runs` should be a dict with the keys {list(HEAD_KEYS)}, each holding a list of "
-                           f"trained Models; got {type(my_runs).__name__}.")
-    if all(isinstance(my_runs[key], (list, tuple)) and not my_runs[key] for key in HEAD_KEYS):
-        raise LearnerError("`my_runs` holds no trained models yet.", unsolved=True)
-    drops = {}
-    learning_rate = None
-    for key in HEAD_KEYS:
-        models = my_runs[key]
-        if not isinstance(models, (list, tuple)) or len(models) < 3:
-            return failed(HEAD_TITLE, f"For the {key}, put at least three trained Models (one per seed) in a list; "
-                                      f"got {len(models) if isinstance(models, (list, tuple)) else type(models).__name__}.")
-        for model in models:
-            if _name(model) != "Model" or not hasattr(model, "trainable_layers"):
-                return failed(HEAD_TITLE, f"For the {key}, every entry should be a trained Model; one is a "
-                                          f"{_name(model)}.")
-            if learning_rate is None:
-                learning_rate = getattr(getattr(model, "optimizer", None), "learning_rate", None)
-                learning_rate = learning_rate if isinstance(learning_rate, (int, float)) else float("nan")
-            problem = _head_settings(key, model, learning_rate)
-            if problem:
-                return failed(HEAD_TITLE, f"One of the {key} models {problem}")
-        first_weights = [model.trainable_layers[0].weights for model in models]
-        if any(a is b or np.array_equal(a, b) for i, a in enumerate(first_weights) for b in first_weights[i + 1:]):
-            return failed(HEAD_TITLE, f"Two of the {key} models have the same weights: train each one from its own "
-                                      "seed (and a new Model each time), so that the seeds show how much a result varies.")
-        drops[key] = np.array([_accuracy(model, X_val, y_val) - _accuracy(model, X_val_shifted, y_val)
-                               for model in models])
-    a, b = drops[HEAD_KEYS[0]], drops[HEAD_KEYS[1]]
-    difference = a.mean() - b.mean()  # positive: the dense head loses more
-    error = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
-    expected = HEAD_VERDICTS[1] if difference > 2 * error else HEAD_VERDICTS[0] if -difference > 2 * error \
-        else HEAD_VERDICTS[2]
-    numbers = (f"shifting the validation digits costs your runs {a.mean():.3f} of accuracy with the dense head and "
-               f"{b.mean():.3f} with the global maximum, a difference of {difference:+.3f} with a standard error "
-               f"of {error:.3f}")
-    if my_verdict not in HEAD_VERDICTS:
-        return failed(HEAD_TITLE, f"`my_verdict` should be one of {list(HEAD_VERDICTS)}; got {my_verdict!r}.")
-    if my_verdict != expected:
-        if expected == HEAD_VERDICTS[2]:
-            why = "that is within two standard errors, so the seeds do not let you tell the two apart"
-        else:
-            why = "that is more than two standard errors, so the difference is clear"
-        return failed(HEAD_TITLE, f"Not what your own runs say: {numbers}; {why}. Compare the mean drops (accuracy "
-                                  "on the validation digits minus accuracy on the shifted ones) with the standard "
-                                  "error of their difference, sqrt(s1**2 / n1 + s2**2 / n2).")
-    return passed(HEAD_TITLE, f"{numbers}, so {my_verdict!r} is what your experiment shows. Well done!")
+    first_rate = []  # every run uses the rate of the first model the check reads
+
+    def settings(key, model):
+        if not first_rate:
+            rate = getattr(getattr(model, "optimizer", None), "learning_rate", None)
+            first_rate.append(rate if isinstance(rate, (int, float)) else float("nan"))
+        return _head_settings(key, model, first_rate[0])
+
+    def drop(model):
+        return _accuracy(model, X_val, y_val) - _accuracy(model, X_val_shifted, y_val)
+
+    def numbers(a, b, difference, error, names):
+        return (f"shifting the validation digits costs your runs {a.mean():.3f} of accuracy with the dense head "
+                f"and {b.mean():.3f} with the global maximum, a difference of {difference:+.3f} with a standard "
+                f"error of {error:.3f}")
+
+    return judge_runs(HEAD_TITLE, my_runs, my_verdict, X_val, y_val, keys=HEAD_KEYS,
+                      names=("the dense head", "the global maximum"), settings=settings, verdicts=HEAD_VERDICTS,
+                      describe="Compare the mean drops (accuracy on the validation digits minus accuracy on the "
+                               "shifted ones) with the standard error of their difference, "
+                               "sqrt(s1**2 / n1 + s2**2 / n2).",
+                      measure=drop, numbers=numbers, lower_is_better=True)
 
 
 # --- Quiz -------------------------------------------------------------------------------------
