@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnfs_helpers.exercises import nb21
-from nnfs_helpers.exercises.nb21 import check_warmup_cosine, check_weight_after
+from nnfs_helpers.exercises.nb21 import check_step_matrix, check_warmup_cosine, check_weight_after
 
 
 @pytest.fixture(autouse=True)
@@ -118,6 +118,70 @@ def test_schedule_checks_survive_wrong_types(answer):
     assert not passed and message
 
 
+def test_the_schedule_pass_message_does_not_give_the_half_peak_epoch():
+    passed, message = verdict(check_warmup_cosine(right_schedule))
+    half = next(e for e in range(10, 150) if right_schedule(e, 1.0, 10, 150) <= 0.5)
+    assert passed and str(half) not in message
+
+
+# --- Exercise 3 ------------------------------------------------------------------------------
+
+def phi_form(rate, h, mu, nesterov):
+    """(w, v), with w the stored look-ahead point for Nesterov."""
+    a = rate * h
+    if nesterov:
+        return np.array([[1 - a * (1 + mu), mu * mu], [-a, mu]])
+    return np.array([[1 - a, mu], [-a, mu]])
+
+
+def textbook_form(rate, h, mu, nesterov):
+    """(v, theta) in that order, Nesterov in the textbook's coordinates: the same roots."""
+    a = rate * h
+    if nesterov:
+        return [[mu * (1 - a), -a], [mu * (1 - a), 1 - a]]
+    return [[mu, -a], [mu, 1 - a]]
+
+
+def by_simulation(rate, h, mu, nesterov):
+    """Columns: one step of the written-out update from (1, 0) and from (0, 1)."""
+    def step(w, v):
+        v_new = mu * v - rate * h * w
+        return (w + mu * v_new - rate * h * w, v_new) if nesterov else (w + v_new, v_new)
+    return np.array([step(1.0, 0.0), step(0.0, 1.0)]).T
+
+
+@pytest.mark.parametrize("answer", [phi_form, textbook_form, by_simulation])
+def test_right_matrices_pass(answer):
+    assert verdict(check_step_matrix(answer))[0]
+
+
+@pytest.mark.parametrize("answer, phrase", [
+    (lambda r, h, mu, n: np.array([[1, 1], [-r * h, mu]]), "old velocity"),
+    (lambda r, h, mu, n: phi_form(-r, h, mu, n), "A sign"),
+    (lambda r, h, mu, n: phi_form(r, h, mu, False), "plain momentum"),
+    (lambda r, h, mu, n: phi_form(r, h, mu, True), "Nesterov's matrix"),
+    (lambda r, h, mu, n: phi_form(r, h, mu, n) if not n else np.array([[1 - r * h * (1 + mu), mu], [-r * h, mu]]),
+     "mu * mu"),
+    (lambda r, h, mu, n: phi_form(r, h, mu, n) if not n else np.array([[1 - r * h, mu * mu], [-r * h, mu]]),
+     "1 - rate * h * (1 + mu)"),
+    (lambda r, h, mu, n: np.eye(3), "2x2"),
+    (lambda r, h, mu, n: np.eye(2), "trace and determinant"),
+])
+def test_typical_matrix_mistakes_are_named(answer, phrase):
+    passed, message = verdict(check_step_matrix(answer))
+    assert not passed and phrase in message
+
+
+@pytest.mark.parametrize("answer", [
+    lambda *args: None, lambda *args: "0.5", lambda *args: 1 / 0, lambda: np.eye(2), None, 3.0,
+    lambda *args: np.full((2, 2), np.nan), lambda *args: [[1, 2], [3]], lambda *args: 1.0,
+])
+def test_matrix_checks_survive_wrong_types(answer):
+    passed, message = verdict(check_step_matrix(answer))
+    assert not passed and message
+
+
 def test_the_stubs_are_not_solved_yet():
     assert "Not solved yet" in verdict(check_weight_after(lambda w0, lr, wd, k, decay=0.0: ...))[1]
     assert "Not solved yet" in verdict(check_warmup_cosine(lambda e, p, w, t: ...))[1]
+    assert "Not solved yet" in verdict(check_step_matrix(lambda r, h, mu, n: ...))[1]

@@ -4,6 +4,9 @@
   of AdamW, with and without the book's 1/t decay of the learning rate.
 * `check_warmup_cosine(warmup_cosine)`: the learning rate of each epoch under a linear warm-up
   followed by a cosine descent to 0.
+* `check_step_matrix(step_matrix)`: the 2x2 matrix of one step of momentum or Nesterov momentum
+  along a direction of curvature h, judged by its trace and determinant (the two numbers its roots
+  depend on), so any ordering of the state is accepted.
 * `quiz()`: the notebook's quiz.
 
 Every check returns a `CheckResult` and never raises because of the learner's answer. The checks
@@ -18,10 +21,11 @@ import numpy as np
 from ..checking import Mistake, call_learner, compare, failed, guarded, passed, to_array
 from ..quiz import Question, Quiz
 
-__all__ = ["check_weight_after", "check_warmup_cosine", "quiz"]
+__all__ = ["check_weight_after", "check_warmup_cosine", "check_step_matrix", "quiz"]
 
 DECAY_TITLE = "Exercise 1: a weight that only decays"
-SCHEDULE_TITLE = "Exercise 2: write the schedule"
+SCHEDULE_TITLE = "Exercise 3: write the schedule"
+MATRIX_TITLE = "Exercise 2: one step as a matrix"
 TIMEOUT = None  # None: checking.DEFAULT_TIMEOUT
 
 # (w0, learning_rate, weight_decay, steps, decay): each case separates the mistakes below.
@@ -134,8 +138,8 @@ def _schedule_mistakes(peak, warmup, total):
                 "That is a quarter cosine, cos(pi * p / 2): it starts flat and ends steep. The schedule is "
                 "half of (1 + cos(pi * p)), which is flat at both ends."),
         Mistake(np.where(up, right_up, cosine(after / (total - warmup - 1))),
-                "The descent reaches 0 at the last epoch: you divided by total - warmup - 1. The brief "
-                "divides by total - warmup, so the last epoch keeps a small rate."),
+                "The descent reaches 0 at the last epoch: you divided by total - warmup - 1. The cosine "
+                "should reach 0 at epoch `total`, one past the last, so the last epoch keeps a small rate."),
         Mistake(right_down * 0 + cosine(epochs / total),
                 "The warm-up is missing: the first `warmup` epochs should climb linearly to the peak."),
     ]
@@ -160,9 +164,76 @@ def check_warmup_cosine(warmup_cosine):
                          label=f"your rates for peak={peak}, warmup={warmup}, total={total}")
         if not result:
             return result
-    half = next(e for e in range(10, 150) if _warmup_cosine(e, 1.0, 10, 150) <= 0.5)
-    return passed(SCHEDULE_TITLE, f"right. The rate falls to half the peak at epoch {half}, the middle of the "
-                                  "descent, where the cosine is steepest.")
+    return passed(SCHEDULE_TITLE, "right. Now test your answer to the question above with your own function: "
+                                  "the first epoch, for warmup=10 and total=150, whose rate is at most half the peak.")
+
+
+# --- Exercise 3 ------------------------------------------------------------------------------
+
+# (rate, h, mu): each case separates the mistakes below.
+MATRIX_CASES = [(0.01, 50.0, 0.9), (0.02, 1.0, 0.5), (0.004, 120.0, 0.8)]
+
+
+def _step_matrix(rate, h, mu, nesterov):
+    a = rate * h
+    if nesterov:
+        return np.array([[1 - a * (1 + mu), mu * mu], [-a, mu]])
+    return np.array([[1 - a, mu], [-a, mu]])
+
+
+def _trace_det(matrix):
+    m = np.asarray(matrix, dtype=np.float64)
+    return np.array([m[0, 0] + m[1, 1], m[0, 0] * m[1, 1] - m[0, 1] * m[1, 0]])
+
+
+def _matrix_mistakes(rate, h, mu, nesterov):
+    a = rate * h
+    wrong = [
+        (np.array([[1, 1], [-a, mu]]),
+         "The weight moved by the old velocity. In the optimiser the weight moves by the new velocity, "
+         "mu * v - rate * h * w, so the weight's row depends on both w and v."),
+        (_step_matrix(-rate, h, mu, nesterov),
+         "A sign: the gradient of 0.5 * h * w**2 is h * w, and the step goes against it, -rate * h * w."),
+    ]
+    if nesterov:
+        wrong += [
+            (np.array([[1 - a * (1 + mu), mu], [-a, mu]]),
+             "The velocity's factor in the weight's row: the weight moves by mu * (new velocity) - rate * h * w, "
+             "and the new velocity itself carries mu * v, so v enters with mu * mu."),
+            (np.array([[1 - a, mu * mu], [-a, mu]]),
+             "The weight's own factor: the gradient step enters twice, once inside the new velocity (times mu) "
+             "and once on its own, so w is multiplied by 1 - rate * h * (1 + mu)."),
+            (_step_matrix(rate, h, mu, False),
+             "That is plain momentum's matrix: with nesterov=True the weight moves by mu * (new velocity) "
+             "- rate * h * w, not by the new velocity."),
+        ]
+    else:
+        wrong.append((_step_matrix(rate, h, mu, True),
+                      "That is Nesterov's matrix; with nesterov=False the weight moves by the new velocity only."))
+    return [Mistake(_trace_det(matrix), message) for matrix, message in wrong]
+
+
+@guarded(MATRIX_TITLE)
+def check_step_matrix(step_matrix):
+    """Check `step_matrix(rate, h, mu, nesterov)` -> a 2x2 array, by its trace and determinant."""
+    for nesterov in (False, True):
+        for rate, h, mu in MATRIX_CASES:
+            context = f"step_matrix({rate}, h={h}, mu={mu}, nesterov={nesterov})"
+            answer = call_learner(step_matrix, rate, h, mu, nesterov, timeout=TIMEOUT, name="step_matrix",
+                                  context=context)
+            array = to_array(answer, "your matrix")
+            if array.shape != (2, 2):
+                return failed(MATRIX_TITLE, f"{context} returned an array of shape {array.shape}; it should "
+                                            "return a 2x2 array, the matrix that maps (w, v) before a step to "
+                                            "(w, v) after it.")
+            result = compare(_trace_det(array), _trace_det(_step_matrix(rate, h, mu, nesterov)), MATRIX_TITLE,
+                             rtol=1e-6, atol=1e-9, mistakes=_matrix_mistakes(rate, h, mu, nesterov),
+                             label=f"the trace and determinant of {context}")
+            if not result:
+                return result
+    return passed(MATRIX_TITLE, "right: the trace and determinant match, and they are all the roots depend on "
+                                "(the roots solve r**2 - trace * r + determinant = 0). Now make your prediction "
+                                "before the next cell runs.")
 
 
 def quiz():
@@ -202,7 +273,7 @@ def quiz():
             ["Nesterov momentum needs a bias correction, like Adam, and diverges without it.",
              "The look-ahead adds momentum twice, so it moves faster along the flat floor of the valley.",
              "Nesterov momentum only works with learning-rate decay, which this run did not use.",
-             "Across the steep walls its largest stable rate is 2(1 + mu) / ((1 + 2 mu) h), about a third of momentum's."],
+             "Across the steep walls its largest stable rate is 2(1 + mu) / ((1 + 2 mu) h), about 36 % of momentum's."],
             answer=3,
             explanations=[
                 "There is no moment estimate to correct: the velocity starts at zero in both methods.",
