@@ -1247,8 +1247,8 @@ class Layer_Flatten:
 
 
 def _check_data(X, y, name="X"):
-    """The Model's data check (notebook 18), now also accepting images: any array of 2 or more dimensions."""
-    if not isinstance(X, np.ndarray) or X.ndim < 2 or len(X) == 0:
+    """The Model's data check (notebook 18), now also accepting images: exactly 2-D or 4-D arrays."""
+    if not isinstance(X, np.ndarray) or X.ndim not in (2, 4) or len(X) == 0:
         raise ValueError(f"{name} must be a 2-D NumPy array (samples, features) or, for images, a 4-D one "
                          "(samples, channels, height, width), "
                          f"got {type(X).__name__} with shape {getattr(X, 'shape', None)}")

@@ -81,7 +81,7 @@ def test_count_stub_is_not_solved():
 
 # --- Exercise 2: is it the dense head? --------------------------------------------------------------
 
-def conv_runs(head, learning_rate=0.03, steps=nb23.HEAD_STEPS, seeds=(0, 1, 2)):
+def conv_runs(head, learning_rate=0.03, steps=nb23.HEAD_STEPS, seeds=(0, 1, 2), relu=True):
     """Models as the exercise builds them, trained one epoch on 1,077 digits (the step count is then
     set to the exercise's budget, so the test stays quick)."""
     from nnfs_helpers import restore_numpy, setup
@@ -97,8 +97,8 @@ def conv_runs(head, learning_rate=0.03, steps=nb23.HEAD_STEPS, seeds=(0, 1, 2)):
         model = Model()
         tail = [Layer_Flatten(), Layer_Dense(128, 10)] if head == "dense head" else \
             [Layer_MaxPool2D(4), Layer_Flatten(), Layer_Dense(8, 10)]
-        for layer in [Layer_Conv2D(1, 8, 3, padding=1), Activation_ReLU(), Layer_MaxPool2D(2)] + tail + \
-                [Activation_Softmax()]:
+        start = [Layer_Conv2D(1, 8, 3, padding=1)] + ([Activation_ReLU()] if relu else []) + [Layer_MaxPool2D(2)]
+        for layer in start + tail + [Activation_Softmax()]:
             model.add(layer)
         model.set(loss=Loss_CategoricalCrossentropy(), optimizer=Optimizer_Adam(learning_rate=learning_rate),
                   accuracy=Accuracy_Categorical())
@@ -157,6 +157,32 @@ def test_head_verdict_notices_another_learning_rate_or_budget(head_experiment):
     assert "learning rate" in check_head_verdict(other_rate, right, X_val, X_shifted, y_val).message
     other_budget = {"dense head": runs["dense head"], "global maximum": conv_runs("global maximum", steps=34)}
     assert "optimiser steps" in check_head_verdict(other_budget, right, X_val, X_shifted, y_val).message
+
+
+def test_head_verdict_notices_a_missing_relu_or_a_pool_of_another_size(head_experiment):
+    from nnfs_helpers.network import Layer_MaxPool2D
+    runs, X_val, X_shifted, y_val, right = head_experiment
+    no_relu = {"dense head": runs["dense head"], "global maximum": conv_runs("global maximum", relu=False)}
+    message = check_head_verdict(no_relu, right, X_val, X_shifted, y_val).message
+    assert "has the layers" in message and "Activation_ReLU()" in message, message
+    overlapping = conv_runs("global maximum", seeds=(3, 4, 5))
+    for model in overlapping:  # a pool with another stride: the maximum is no longer taken once per 4 x 4 map
+        model.layers[3] = Layer_MaxPool2D(4, stride=2)
+    changed = {"dense head": runs["dense head"], "global maximum": overlapping}
+    assert "has the layers" in check_head_verdict(changed, right, X_val, X_shifted, y_val).message
+
+
+def test_head_verdict_accepts_one_global_pool_of_8(head_experiment):
+    from nnfs_helpers.network import Layer_MaxPool2D
+    runs, X_val, X_shifted, y_val, right = head_experiment
+    one_pool = conv_runs("global maximum")
+    for model in one_pool:  # the same outputs: a maximum over the 8 x 8 maps in one step
+        del model.layers[3]
+        model.layers[2] = Layer_MaxPool2D(8)
+        model.finalize()
+    result = check_head_verdict({"dense head": runs["dense head"], "global maximum": one_pool}, right,
+                                X_val, X_shifted, y_val)
+    assert result.passed, result.message
 
 
 @pytest.mark.parametrize("runs, conclusion", [

@@ -1,6 +1,7 @@
 """Part 3's layers and optimisers (notebooks 21-23), checked against finite differences in float64."""
 
 import copy
+import re
 
 import numpy as np
 import pytest
@@ -385,3 +386,21 @@ def test_the_model_data_check_takes_images_and_still_rejects_wrong_shapes():
         model.train(np.zeros(4), labels, epochs=1, print_every=0)
     with pytest.raises(ValueError, match="one entry or row per sample"):
         model.train(images, np.zeros(5, dtype=int), epochs=1, print_every=0)
+
+
+def test_the_model_data_check_takes_exactly_2_or_4_dimensions():
+    """A 3-D array (images without their channel axis, say) is refused with what was expected and what came."""
+    np.random.seed(0)
+    model = Model()
+    for layer in (Layer_Flatten(), Layer_Dense(8, 2), Activation_Softmax()):
+        model.add(layer)
+    model.set(loss=Loss_CategoricalCrossentropy(), optimizer=Optimizer_Adam(), accuracy=Accuracy_Categorical())
+    model.finalize()
+    labels = np.array([0, 1, 0, 1])
+    for shape in ((4, 8, 1), (4, 1, 8, 1, 1)):
+        with pytest.raises(ValueError, match=r"2-D NumPy array \(samples, features\) or, for images, a 4-D one "
+                                             r"\(samples, channels, height, width\), got ndarray with shape "
+                                             + re.escape(str(shape))):
+            model.train(np.zeros(shape), labels, epochs=1, print_every=0)
+    model.train(np.random.randn(4, 8), labels, epochs=1, print_every=0)  # 2-D: accepted
+    model.train(np.random.randn(4, 1, 8, 1), labels, epochs=1, print_every=0)  # 4-D: accepted

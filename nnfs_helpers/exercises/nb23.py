@@ -27,6 +27,13 @@ HEAD_KEYS = ("dense head", "global maximum")
 HEAD_VERDICTS = ("smaller drop with the dense head", "smaller drop with the global maximum", "no clear difference")
 HEAD_STEPS = 10 * 34  # 10 epochs of 34 batches of 32 among the 1,077 training images
 HEAD_INPUTS = {"dense head": 128, "global maximum": 8}
+# The pooling over the 8 x 8 maps in all (the product of the pool sizes) and the layers in words.
+HEAD_LAYERS = {
+    "dense head": (2, "Layer_Conv2D(1, 8, 3, padding=1), Activation_ReLU(), Layer_MaxPool2D(2), Layer_Flatten(), "
+                      "Layer_Dense(128, 10), Activation_Softmax() (build_conv)"),
+    "global maximum": (8, "Layer_Conv2D(1, 8, 3, padding=1), Activation_ReLU(), Layer_MaxPool2D(2), "
+                          "Layer_MaxPool2D(4), Layer_Flatten(), Layer_Dense(8, 10), Activation_Softmax()"),
+}
 
 # (image_size, filters, kernel_size, pool_size, classes): the notebook's network first; then an
 # image size the pool does not divide, a 5 x 5 kernel, a pool of 3.
@@ -110,6 +117,9 @@ def _head_settings(key, model, learning_rate):
                     "Layer_MaxPool2D(4) (or the 8 x 8 maps with Layer_MaxPool2D(8)).")
         return (f"has a dense layer with {inputs} inputs; the notebook's network (build_conv) has 128: take the "
                 "convolutional network's runs of the search at its chosen learning rate.")
+    problem = _head_layers_problem(key, getattr(model, "layers", []))
+    if problem:
+        return problem
     optimizer = getattr(model, "optimizer", None)
     rate = getattr(optimizer, "learning_rate", None)
     if not isinstance(rate, (int, float)) or abs(rate - learning_rate) > 1e-12:
@@ -119,6 +129,25 @@ def _head_settings(key, model, learning_rate):
     if steps != HEAD_STEPS:
         return (f"made {steps} optimiser steps; {HEAD_STEPS // 34} epochs in batches of 32 on the 1,077 training "
                 f"images make {HEAD_STEPS}. Train each new model once, with epochs=EPOCHS and batch_size=BATCH_SIZE.")
+    return None
+
+
+def _head_layers_problem(key, layers):
+    """What is wrong with the sequence of all layers (trainable or not), or None."""
+    names = [_name(layer) for layer in layers]
+    pools = [layer for layer in layers if _name(layer) == "Layer_MaxPool2D"]
+    wanted = HEAD_LAYERS[key]
+    sequence = ["Layer_Conv2D", "Activation_ReLU"] + ["Layer_MaxPool2D"] * len(pools) + \
+        ["Layer_Flatten", "Layer_Dense", "Activation_Softmax"]
+    total = 1
+    for pool in pools:
+        size, stride = getattr(pool, "pool_size", None), getattr(pool, "stride", None)
+        if not isinstance(size, int) or stride != size:
+            total = None
+            break
+        total *= size
+    if not pools or names != sequence or total != wanted[0]:
+        return (f"has the layers {names}; the exercise's network is {wanted[1]}.")
     return None
 
 
