@@ -95,6 +95,37 @@ def test_typical_dinputs_mistakes_are_named(function, phrase):
     assert not passed and phrase in message, message
 
 
+def unstable_variance(inputs, d, epsilon):
+    """The right formula, with the variance as mean(x**2) - mean**2: it cancels on the second feature."""
+    samples = len(inputs)
+    mean = inputs.mean(axis=0, keepdims=True)
+    var = np.mean(inputs ** 2, axis=0, keepdims=True) - mean ** 2
+    inv_std = 1 / np.sqrt(var + epsilon)
+    dvar = np.sum(d * (inputs - mean), axis=0, keepdims=True) * -0.5 * inv_std ** 3
+    dmean = -inv_std * np.sum(d, axis=0, keepdims=True)
+    return d * inv_std + dmean / samples + dvar * 2 * (inputs - mean) / samples
+
+
+def test_an_unstable_variance_passes_with_its_cause_named():
+    # Right in exact arithmetic, about 1e-12 from the exact gradient in float64 (a stable formula: 1e-16).
+    # It used to fail as "the size of a finite-difference estimate's own error, or of float32 rounding".
+    passed, message = verdict(check_batchnorm_dinputs(unstable_variance))
+    assert passed, message
+    assert "mean(x**2) - mean**2" in message and "inputs.var(axis=0)" in message, message
+    assert "finite-difference" not in message and "float32" not in message, message
+
+
+@pytest.mark.parametrize("function", [
+    finite_differences,
+    lambda inputs, d, epsilon: finite_differences(inputs - inputs.mean(axis=0), d, epsilon),
+    lambda inputs, d, epsilon: staged(inputs.astype(np.float32), d.astype(np.float32), epsilon),
+    lambda inputs, d, epsilon: unstable_variance(inputs, d, epsilon) * (1 + 1e-8),
+])
+def test_only_an_answer_exact_on_a_centred_batch_is_called_unstable(function):
+    passed, message = verdict(check_batchnorm_dinputs(function))
+    assert not passed and "mean(x**2) - mean**2" not in message, message
+
+
 def test_the_notebooks_own_class_is_caught_too():
     class Layer_BatchNorm:  # a copy of the class in the learner's namespace
         backward = library
