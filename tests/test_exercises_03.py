@@ -9,10 +9,7 @@ import pytest
 from nnfs_helpers.checking import NOT_SOLVED
 from nnfs_helpers.exercises import nb03
 
-
-def verdict(result):
-    assert type(result).__name__ == "CheckResult"
-    return result.passed, result.message
+from check_results import verdict
 
 
 # --- Exercise 3 (optional): stable sigmoid -----------------------------------------------------------

@@ -6,15 +6,12 @@ import pytest
 from nnfs_helpers.exercises import nb10
 from nnfs_helpers.exercises.nb10 import check_momentum_step, check_terminal_step
 
+from check_results import verdict
+
 
 @pytest.fixture(autouse=True)
 def short_timeout(monkeypatch):
     monkeypatch.setattr(nb10, "TIMEOUT", 0.5)
-
-
-def verdict(result):
-    assert type(result).__name__ == "CheckResult"
-    return result.passed, result.message
 
 
 # --- Exercise 1: momentum_step ------------------------------------------------------------------

@@ -9,15 +9,12 @@ from nnfs_helpers.network import (Activation_Softmax_Loss_CategoricalCrossentrop
                                   Loss_CategoricalCrossentropy, Optimizer_Adam, accuracy)
 from nnfs_helpers.training import forward, train
 
+from check_results import verdict
+
 
 @pytest.fixture(autouse=True)
 def short_timeout(monkeypatch):
     monkeypatch.setattr(nb12, "TIMEOUT", 0.5)
-
-
-def verdict(result):
-    assert type(result).__name__ == "CheckResult"
-    return result.passed, result.message
 
 
 def raises(*args, **kwargs):

@@ -6,15 +6,12 @@ import pytest
 from nnfs_helpers.exercises import nb13
 from nnfs_helpers.exercises.nb13 import check_early_stopping, check_regularization_gradient
 
+from check_results import verdict
+
 
 @pytest.fixture(autouse=True)
 def short_timeout(monkeypatch):
     monkeypatch.setattr(nb13, "TIMEOUT", 0.5)
-
-
-def verdict(result):
-    assert type(result).__name__ == "CheckResult"
-    return result.passed, result.message
 
 
 # --- Exercise 1 ------------------------------------------------------------------------------

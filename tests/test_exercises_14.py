@@ -6,15 +6,12 @@ import pytest
 from nnfs_helpers.exercises import nb14
 from nnfs_helpers.exercises.nb14 import check_dropout_forward, check_dropout_layer
 
+from check_results import verdict
+
 
 @pytest.fixture(autouse=True)
 def short_timeout(monkeypatch):
     monkeypatch.setattr(nb14, "TIMEOUT", 2.0)
-
-
-def verdict(result):
-    assert type(result).__name__ == "CheckResult"
-    return result.passed, result.message
 
 
 # --- Exercise 1 ------------------------------------------------------------------------------

@@ -6,15 +6,12 @@ import pytest
 from nnfs_helpers.exercises import nb19
 from nnfs_helpers.exercises.nb19 import check_confusion_matrix, check_split_data
 
+from check_results import verdict
+
 
 @pytest.fixture(autouse=True)
 def short_timeout(monkeypatch):
     monkeypatch.setattr(nb19, "TIMEOUT", 0.5)
-
-
-def verdict(result):
-    assert type(result).__name__ == "CheckResult"
-    return result.passed, result.message
 
 
 # --- Exercise 1: split_data ---------------------------------------------------------------------

@@ -9,15 +9,12 @@ from nnfs_helpers.exercises import nb20
 from nnfs_helpers.exercises.nb20 import _reference_fingerprint as reference_fingerprint
 from nnfs_helpers.exercises.nb20 import check_describe_predictions, check_fingerprint
 
+from check_results import verdict
+
 
 @pytest.fixture(autouse=True)
 def short_timeout(monkeypatch):
     monkeypatch.setattr(nb20, "TIMEOUT", 0.5)
-
-
-def verdict(result):
-    assert type(result).__name__ == "CheckResult"
-    return result.passed, result.message
 
 
 # --- Exercise 1: fingerprint ----------------------------------------------------------------------

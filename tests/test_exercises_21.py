@@ -8,15 +8,12 @@ import pytest
 from nnfs_helpers.exercises import nb21
 from nnfs_helpers.exercises.nb21 import check_step_matrix, check_warmup_cosine, check_weight_after
 
+from check_results import verdict
+
 
 @pytest.fixture(autouse=True)
 def short_timeout(monkeypatch):
     monkeypatch.setattr(nb21, "TIMEOUT", 0.5)
-
-
-def verdict(result):
-    assert type(result).__name__ == "CheckResult"
-    return result.passed, result.message
 
 
 # --- Exercise 1 ------------------------------------------------------------------------------

@@ -7,15 +7,12 @@ from nnfs_helpers.exercises import nb22
 from nnfs_helpers.exercises.nb22 import check_batchnorm_dinputs, check_batchnorm_verdict
 from nnfs_helpers.network import Layer_BatchNorm, numerical_gradient
 
+from check_results import verdict
+
 
 @pytest.fixture(autouse=True)
 def short_timeout(monkeypatch):
     monkeypatch.setattr(nb22, "TIMEOUT", 2.0)
-
-
-def verdict(result):
-    assert type(result).__name__ == "CheckResult"
-    return result.passed, result.message
 
 
 # --- Exercise 1 ------------------------------------------------------------------------------

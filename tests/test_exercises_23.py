@@ -8,15 +8,12 @@ import pytest
 from nnfs_helpers.exercises import nb23
 from nnfs_helpers.exercises.nb23 import check_count_parameters, check_head_verdict
 
+from check_results import verdict
+
 
 @pytest.fixture(autouse=True)
 def short_timeout(monkeypatch):
     monkeypatch.setattr(nb23, "TIMEOUT", 0.5)
-
-
-def verdict(result):
-    assert type(result).__name__ == "CheckResult"
-    return result.passed, result.message
 
 
 # --- Exercise 1: count the parameters ------------------------------------------------------------
