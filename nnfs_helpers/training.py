@@ -48,6 +48,7 @@ add four optional things; without them `train` behaves as above:
   `training=True` in the training pass and `training=False` for validation and `predict`.
 """
 
+import functools
 import inspect
 import numbers
 
@@ -96,8 +97,19 @@ def _check_data(X, y, x_name, y_name, features=None):
 
 
 def _takes_training_flag(layer):
+    forward = getattr(layer.forward, "__func__", layer.forward)  # the function behind the method
     try:
-        return "training" in inspect.signature(layer.forward).parameters
+        return _has_training_parameter(forward)
+    except TypeError:  # a callable that cannot be a dictionary key: ask it directly
+        return _has_training_parameter.__wrapped__(forward)
+
+
+@functools.lru_cache(maxsize=None)
+def _has_training_parameter(function):
+    """Whether `function` takes a `training` argument; remembered, since reading a signature
+    costs more than a small layer's forward pass and train asks every epoch."""
+    try:
+        return "training" in inspect.signature(function).parameters
     except (TypeError, ValueError):
         return False
 
