@@ -49,6 +49,7 @@ def _tier(item):
     return "quick"
 
 
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected theirs
 def pytest_collection_modifyitems(config, items):
     keep, drop = [], []
     for item in items:
@@ -56,6 +57,21 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+    _start_notebook_runs(items)
+
+
+def _start_notebook_runs(items):
+    """Start the notebook tier's executions now, on one core, so that they run beside the tests
+    before that tier (which use one core); the tier widens the runner to two when it begins."""
+    if not any(_tier(item) == "notebooks" for item in items):
+        return
+    notebook_runs = sys.modules.get("notebook_runs")
+    if notebook_runs is None:
+        return
+    runner = notebook_runs.shared_runner()
+    for item in items:
+        for job in notebook_runs.jobs_of(item):
+            runner.submit(*job)
 
 
 def _git_status():
@@ -70,7 +86,10 @@ def _git_status():
 
 def pytest_sessionfinish(session, exitstatus):
     """Tests leave the checkout as they found it: a file written, changed or deleted by the
-    run fails it."""
+    run fails it. The notebook runner stops what it has not finished."""
+    notebook_runs = sys.modules.get("notebook_runs")
+    if notebook_runs is not None:
+        notebook_runs.close_shared_runner()
     before = getattr(session.config, "_course_status", None)
     after = _git_status()
     if before is not None and after is not None and after != before:

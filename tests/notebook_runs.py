@@ -25,13 +25,16 @@ import functools
 import hashlib
 import importlib.metadata
 import io
+import itertools
 import json
 import os
 import platform
+import queue
 import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -214,8 +217,9 @@ class Execution:
         self.blas = data["blas"]
 
 
-def run_job(path, name, variant, rerun=False, prepared=True):
-    """The stored execution of one notebook in one variant, running it when it is not stored."""
+def run_job(path, name, variant, rerun=False, prepared=True, processes=None):
+    """The stored execution of one notebook in one variant, running it when it is not stored.
+    `processes`: a set that holds the running job's process meanwhile (so that it can be stopped)."""
     notebook = nbformat.read(path, as_version=4)
     overrides = variants()[variant]
     folder = cache_folder()
@@ -224,38 +228,137 @@ def run_job(path, name, variant, rerun=False, prepared=True):
     if folder is None or not out.exists():
         spec = {"path": str(path), "overrides": overrides, "rerun": rerun, "prepared": prepared,
                 "blas": blas_of(tuple(overrides.items())), "out": str(out)}
-        result = subprocess.run([sys.executable, __file__, "--job", json.dumps(spec)], capture_output=True,
-                                text=True, timeout=JOB_TIMEOUT, cwd=str(Path(path).parent))
-        if result.returncode != 0:
-            raise RuntimeError(f"executing {name} ({variant}) failed:\n{result.stderr[-4000:]}")
+        process = subprocess.Popen([sys.executable, __file__, "--job", json.dumps(spec)], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, cwd=str(Path(path).parent))
+        if processes is not None:
+            processes.add(process)
+        try:
+            _, stderr = process.communicate(timeout=JOB_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate()
+        finally:
+            if processes is not None:
+                processes.discard(process)
+        if process.returncode != 0:
+            raise RuntimeError(f"executing {name} ({variant}) failed:\n{stderr[-4000:]}")
     return Execution(json.loads(out.read_text()))
 
 
+def threads_of(variant):
+    return int(variants()[variant].get("OPENBLAS_NUM_THREADS") or 1)
+
+
 class Runner:
-    """Executions requested ahead and run two at a time (two cores); `get` waits for one.
+    """Executions requested ahead and run by worker threads in the order asked, runs with one BLAS
+    thread before the others; `get` waits for one.
 
-    Runs with more than one BLAS thread are run alone, so they get the cores they ask for."""
+    A run with more than one BLAS thread runs with no other execution beside it, and only once the
+    runner has as many workers as it has threads: it then gets the cores it asks for (OpenBLAS's
+    threads that share a core with other work wait for each other: 13 s became 336 s here).
+    `widen` adds workers: the session's runner starts with one, in the background of the tests
+    before the notebook tier, and is widened to NNFS_TEST_JOBS (default 2) when that tier begins."""
 
-    def __init__(self, workers=None):
-        workers = workers or int(os.environ.get("NNFS_TEST_JOBS", "2"))
-        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
-        self.alone = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    def __init__(self, workers=1):
+        self.queue = queue.PriorityQueue()
+        self.order = itertools.count()
         self.futures = {}
+        self.processes = set()
+        self.condition = threading.Condition()
+        self.workers = self.running = 0
+        self.exclusive = False
+        self.widen(workers)
+
+    def widen(self, workers):
+        with self.condition:
+            while self.workers < workers:
+                threading.Thread(target=self._work, daemon=True).start()
+                self.workers += 1
+            self.condition.notify_all()
 
     def submit(self, path, name, variant, rerun=False, prepared=True):
         job = (str(path), name, variant, rerun, prepared)
         if job not in self.futures:
-            threads = int(variants()[variant].get("OPENBLAS_NUM_THREADS") or 1)
-            pool = self.alone if threads > 1 else self.pool
-            self.futures[job] = pool.submit(run_job, path, name, variant, rerun, prepared)
+            self.futures[job] = concurrent.futures.Future()
+            self.queue.put((threads_of(variant) > 1, next(self.order), job))
         return self.futures[job]
 
     def get(self, path, name, variant, rerun=False, prepared=True):
         return self.submit(path, name, variant, rerun, prepared).result()
 
+    def _work(self):
+        while True:
+            _, _, job = self.queue.get()
+            if job is None:
+                return
+            future = self.futures[job]
+            if not future.set_running_or_notify_cancel():
+                continue
+            threads = threads_of(job[2])
+            with self.condition:
+                if threads > 1:
+                    self.condition.wait_for(lambda: self.workers >= threads and not self.running and not self.exclusive)
+                    self.exclusive = True
+                else:
+                    self.condition.wait_for(lambda: not self.exclusive)
+                self.running += 1
+            try:
+                future.set_result(run_job(*job, processes=self.processes))
+            except BaseException as error:  # handed to the test that asks for this execution
+                future.set_exception(error)
+            finally:
+                with self.condition:
+                    self.running -= 1
+                    if threads > 1:
+                        self.exclusive = False
+                    self.condition.notify_all()
+
     def close(self):
-        for pool in (self.pool, self.alone):
-            pool.shutdown(wait=False, cancel_futures=True)
+        """Cancel what has not started and stop what is running."""
+        for future in self.futures.values():
+            future.cancel()
+        for _ in range(self.workers):
+            self.queue.put((2, next(self.order), None))  # after every job: a worker's signal to stop
+        for process in list(self.processes):
+            process.kill()
+
+
+_SHARED = []
+
+
+def shared_runner():
+    """The session's runner (one per process), created with one worker."""
+    if not _SHARED:
+        _SHARED.append(Runner(workers=1))
+    return _SHARED[0]
+
+
+def jobs_wanted():
+    """How many executions may run at once: NNFS_TEST_JOBS, default 2 (this machine's cores)."""
+    return int(os.environ.get("NNFS_TEST_JOBS", "2"))
+
+
+def close_shared_runner():
+    if _SHARED:
+        _SHARED.pop().close()
+
+
+def rerun_variant():
+    """The variant whose executions also run every compared cell a second time: the first forced
+    kernel (the native one where none can be forced)."""
+    forced = [v for v in variants() if v.startswith("kernel-")]
+    return forced[0] if forced else "native"
+
+
+def jobs_of(item):
+    """The executions a test of tests/test_notebooks.py reads: [(path, name, variant, rerun)]."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if getattr(item, "module", None) is None or not item.module.__name__.endswith("test_notebooks") \
+            or "path" not in params:
+        return []
+    rerun = rerun_variant()
+    variant = params.get("variant", rerun if "run_again" in item.name else "native")
+    return [(params["path"], params["path"].name, variant, variant == rerun)]
 
 
 # ---------------------------------------------------------------- comparing outputs
@@ -362,8 +465,8 @@ def main(argv=None):
         for name, overrides in variants().items():
             print(f"{name:<20} {overrides}  ->  {blas_of(tuple(overrides.items()))}")
         return 0
-    runner = Runner()
-    jobs = [(p, p.name, v, v.startswith("kernel-")) for v in variants() for p in NOTEBOOKS]
+    runner = Runner(workers=jobs_wanted())
+    jobs = [(p, p.name, v, v == rerun_variant()) for v in variants() for p in NOTEBOOKS]
     for path, name, variant, rerun in jobs:
         runner.submit(path, name, variant, rerun)
     for path, name, variant, rerun in jobs:

@@ -27,21 +27,20 @@ NOTEBOOKS = notebook_runs.NOTEBOOKS
 IDS = [p.name for p in NOTEBOOKS]
 VARIANTS = list(notebook_runs.variants())
 FORCED = [v for v in VARIANTS if v.startswith("kernel-")]
-RERUN = FORCED[0] if FORCED else "native"
+RERUN = notebook_runs.rerun_variant()
 
 
 @pytest.fixture(scope="module")
 def runner(request):
-    runner = notebook_runs.Runner()
-    # Ask at once for every execution the selected tests need, in their order: the pool
-    # then keeps both cores busy.
+    # The session's runner: conftest.py asked it at collection for every execution these tests
+    # read, and it has been running them on one core while the tests before this tier ran. From
+    # here it uses every core it may (NNFS_TEST_JOBS, default 2). conftest.py closes it.
+    runner = notebook_runs.shared_runner()
     for item in request.session.items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if item.module is not None and item.module.__name__ == __name__ and "path" in params:
-            variant = params.get("variant", RERUN if "run_again" in item.name else "native")
-            runner.submit(params["path"], params["path"].name, variant, rerun=(variant == RERUN))
-    yield runner
-    runner.close()
+        for job in notebook_runs.jobs_of(item):
+            runner.submit(*job)
+    runner.widen(notebook_runs.jobs_wanted())
+    return runner
 
 
 def test_the_variants_really_change_the_blas(runner):

@@ -76,11 +76,11 @@ def test_edition_has_no_solutions_and_no_outputs(edition):
 
 @pytest.fixture(scope="module")
 def runner(edition):
-    runner = notebook_runs.Runner()
+    runner = notebook_runs.shared_runner()  # (conftest.py closes it)
     for path in edition:
         runner.submit(path, f"workshop-{path.name}", "native", prepared=False)
-    yield runner
-    runner.close()
+    runner.widen(notebook_runs.jobs_wanted())
+    return runner
 
 
 @pytest.mark.notebooks
