@@ -121,13 +121,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 REMEMBERED = "launch"
 
 
-def _launch_records():
-    setting = os.environ.get("NNFS_TEST_CACHE", "")
-    if setting.lower() == "off":
-        return None
-    return Path(setting or Path.home() / ".cache" / "nnfs-course") / "launch-passes"
-
-
 def _tree_digest():
     """A hash of every file git would commit (tracked or new, not ignored), read from disk."""
     import hashlib
@@ -182,7 +175,9 @@ def _launch_record(item):
     if _tier(item) != REMEMBERED:
         return None
     if not hasattr(config, "_course_launch_key"):
-        folder = _launch_records()
+        from launch_env import cache_root  # tests/launch_env.py: the one rule for the test cache
+
+        folder = cache_root("launch-passes")
         tree = _tree_digest() if folder is not None else None
         config._course_launch_key = None if tree is None else (folder, tree + _machine_digest())
     if config._course_launch_key is None:

@@ -31,14 +31,12 @@ RERUN = notebook_runs.rerun_variant()
 
 
 @pytest.fixture(scope="module")
-def runner(request):
+def runner():
     # The session's runner: conftest.py asked it at collection for every execution these tests
-    # read, and it has been running them on one core while the tests before this tier ran. From
-    # here it uses every core it may (NNFS_TEST_JOBS, default 2). conftest.py closes it.
+    # read (notebook_runs.jobs_of), and it has been running them on one core while the tests
+    # before this tier ran. From here it uses every core it may (NNFS_TEST_JOBS, default 2).
+    # conftest.py closes it.
     runner = notebook_runs.shared_runner()
-    for item in request.session.items:
-        for job in notebook_runs.jobs_of(item):
-            runner.submit(*job)
     runner.widen(notebook_runs.jobs_wanted())
     return runner
 

@@ -72,6 +72,7 @@ def project(tmp_path):
     folder = tmp_path / "project"
     (folder / "tests").mkdir(parents=True)
     shutil.copy(ROOT / "conftest.py", folder / "conftest.py")
+    shutil.copy(ROOT / "tests" / "launch_env.py", folder / "tests" / "launch_env.py")
     (folder / "tests" / "test_things.py").write_text(TESTS)
     (folder / "tests" / "test_other.py").write_text(OTHER)
     (folder / "pyproject.toml").write_text('[tool.pytest.ini_options]\ntestpaths = ["tests"]\n')
